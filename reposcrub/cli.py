@@ -1,0 +1,146 @@
+"""Command line: parse, call a library function, choose the exit code."""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from reposcrub import __version__
+from reposcrub.errors import ReposcrubError
+from reposcrub.model import Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+_SEVERITIES = [s.label for s in Severity]
+
+
+def _severity(ctx: click.Context, param: click.Parameter, value: str) -> Severity:
+    return Severity.parse(value)
+
+
+def _open_output(path: str | None) -> TextIO:
+    if path is None or path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise ReposcrubError(f"cannot write {path}: {exc.strerror}") from None
+
+
+class UserError(click.ClickException):
+    """A ReposcrubError on its way out: one line, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: TextIO | None = None) -> None:
+        click.echo(f"reposcrub: error: {self.format_message()}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ReposcrubError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            raise UserError(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reposcrub")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Find and remove what must not leave a repository: secrets, internal hosts,
+    organisation names, personal data, in the files and the whole git history."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--output", "-o", type=str, default=None, help="Write the report to this file (default: stdout).")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
+              help="Exit 1 when findings at or above this severity exist.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Bytes; larger files are reported, not scanned.")
+@click.option("--disable", multiple=True, help="Rule id to disable (repeatable).")
+def scan(target: Path, fmt: str, output: str | None, fail_on: Severity, jobs: int | None,
+         max_file_size: int | None, disable: tuple[str, ...]) -> None:
+    """Scan TARGET (a folder or git work tree) and report findings."""
+    from reposcrub.pipeline import ScanOptions, scan_worktree
+    from reposcrub.reporters import reporter_for
+
+    opts = {"jobs": jobs, "max_file_size": max_file_size}
+    options = ScanOptions(disabled_rules=frozenset(disable), **{k: v for k, v in opts.items() if v is not None})
+    result = scan_worktree(target, options)
+    stream = _open_output(output)
+    try:
+        reporter_for(fmt, color=fmt == "text" and stream.isatty()).write(result, stream)
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    sys.exit(EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_CLEAN)
+
+
+@cli.group()
+def rules() -> None:
+    """List the rules, or run every rule's own examples."""
+
+
+@rules.command("list")
+@click.option("--category", type=str, default=None, help="Only this category (secret, host, ident, pii, marker, file).")
+def rules_list(category: str | None) -> None:
+    """Print every rule: id, severity and name."""
+    from reposcrub.rules import load_rules
+
+    shown = [r for r in load_rules() if category is None or r.category == category]
+    for r in shown:
+        click.echo(f"{r.id:<48} {r.severity.label:<9} {r.name}")
+    click.echo(f"{len(shown)} rules")
+
+
+@rules.command("test")
+@click.option("--file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Test only the rules in this rule file (repeatable).")
+@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
+              help="How many random expansions of each example to try.")
+def rules_test(files: tuple[Path, ...], seeds: int) -> None:
+    """Run every rule's examples (must match) and negative examples (must not)."""
+    from reposcrub.rules import load_rules
+    from reposcrub.ruletest import check_rule
+    from reposcrub.scan import Engine
+
+    loaded = load_rules(list(files) if files else None)
+    engine = Engine(loaded)
+    failures = [f for r in loaded for seed in range(seeds) for f in check_rule(engine, r, seed)]
+    for failure in failures:
+        click.echo(failure.describe())
+    examples = sum(len(r.examples) + len(r.negative_examples) for r in loaded)
+    click.echo(f"{len(loaded)} rules, {examples} examples, {len(failures)} failures")
+    sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: maps errors to exit codes, never prints a traceback unless --debug."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        code = cli.main(args=args, prog_name="reposcrub", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("reposcrub: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code if isinstance(exc, UserError) else EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo("reposcrub: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no secret, exit 3
+        if debug:
+            traceback.print_exc()
+        click.echo(f"reposcrub: internal error: {type(exc).__name__} (run with --debug for details)", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)

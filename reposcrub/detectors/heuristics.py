@@ -1,0 +1,76 @@
+"""Named false-positive filters that rules opt into with ``filters: [...]``.
+
+Each filter gets the candidate secret, its line and the path, and returns True to
+drop the candidate. Several wrap detect-secrets' own heuristics.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from detect_secrets.filters import heuristic as ds
+
+Filter = Callable[[str, str, str], bool]
+
+_PLACEHOLDER = re.compile(
+    r"^(?:x+|\*+|\.+|-+|#+|0+|1234.*|abc.*|null|none|nil|true|false|undefined|empty|"
+    r"password|passwd|secret|token|changeme|change[_-]?me|redacted|removed|hidden|masked|"
+    r"placeholder|dummy|sample|example|fake|test|testing|todo|tbd|foo|bar|baz|qux)$|"
+    r"(?:^your[_-]?|^my[_-]?|<[^>]*>|\byour\b|example|placeholder|changeme|replace[_-]?me|"
+    r"insert[_-]|xxxx|\*\*\*\*|dummy|redacted|fake[_-]?|not[_-]?a[_-]?real|sample)",
+    re.IGNORECASE,
+)
+_TEMPLATE = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)[sd]|^\$[A-Za-z_]|^%[A-Z_]+%$|\{[A-Za-z_]+\}|\#\{[^}]*\}|@[A-Za-z_]+@")
+_CODE = re.compile(r"[()\[\]]|^(?:self|this|os|env|process|config|settings|params|args|request)\.|^[a-z_]+(?:\.[a-z_]+)+$")
+_IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$")
+_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)
+_DIGEST_CONTEXT = re.compile(r"(?i)sha\d*|md5|hash|checksum|digest|integrity|commit|revision|etag|fingerprint")
+_PATH_LIKE = re.compile(r"^(?:[./~]|[A-Za-z]:\\)|^[\w.-]+/[\w./-]+$")
+
+
+def shannon_entropy(text: str) -> float:
+    if not text:
+        return 0.0
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+
+
+def _placeholder(secret: str, line: str, path: str) -> bool:
+    return bool(_PLACEHOLDER.search(secret))
+
+
+def _templated(secret: str, line: str, path: str) -> bool:
+    return bool(_TEMPLATE.search(secret)) or ds.is_templated_secret(secret) or ds.is_prefixed_with_dollar_sign(secret)
+
+
+def _code(secret: str, line: str, path: str) -> bool:
+    return bool(_CODE.search(secret) or _IDENTIFIER.match(secret) or _PATH_LIKE.match(secret))
+
+
+def _digest(secret: str, line: str, path: str) -> bool:
+    return bool(_HEX_DIGEST.match(secret)) and (bool(_DIGEST_CONTEXT.search(line)) or ds.is_lock_file(path))
+
+
+def _lockfile(secret: str, line: str, path: str) -> bool:
+    return ds.is_lock_file(path)
+
+
+def _indirect(secret: str, line: str, path: str) -> bool:
+    return ds.is_indirect_reference(line)
+
+
+FILTERS: dict[str, Filter] = {
+    "placeholder": _placeholder,
+    "templated": _templated,
+    "code": _code,
+    "digest": _digest,
+    "lockfile": _lockfile,
+    "indirect": _indirect,
+    "uuid": lambda s, line, p: ds.is_potential_uuid(s),
+    "sequential": lambda s, line, p: ds.is_sequential_string(s),
+    "id-string": lambda s, line, p: ds.is_likely_id_string(s, line),
+    "not-alnum": lambda s, line, p: ds.is_not_alphanumeric_string(s),
+    "swagger": lambda s, line, p: ds.is_swagger_file(p),
+}

@@ -1,0 +1,109 @@
+"""The data-driven detector: every rule in rules/*.yaml with a pattern, path or magic."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import re2
+
+from reposcrub.detectors.heuristics import FILTERS, shannon_entropy
+from reposcrub.detectors.prefilter import KeywordPrefilter
+from reposcrub.findings import LineIndex, make_finding
+from reposcrub.model import Blob, Finding, Rule
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.max_mem = 64 << 20  # large alternations (provider lists) need more than the 8 MiB default
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: Rule
+    pattern: object | None
+    path: object | None
+    allow: tuple[object, ...]
+    group: int
+
+
+def _compile(regex: str | None) -> object | None:
+    return None if regex is None else re2.compile(regex.encode(), _RE2_OPTIONS)
+
+
+class RuleDetector:
+    """Runs pattern, path and magic-byte rules over a blob in one keyword-filtered pass."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._content = [r for r in rules if r.pattern and not r.detector]
+        self._files = [r for r in rules if not r.pattern and not r.detector and (r.path_pattern or r.magic)]
+        self._compiled = [self._compile_rule(r) for r in self._content]
+        self._file_compiled = [self._compile_rule(r) for r in self._files]
+        self._prefilter = KeywordPrefilter([r.keywords for r in self._content])
+
+    @staticmethod
+    def _compile_rule(rule: Rule) -> _Compiled:
+        allow = tuple(_compile(a) for a in rule.allow)
+        pattern = _compile(rule.pattern)
+        group = rule.secret_group
+        if isinstance(group, str):
+            group = pattern.groupindex[group.encode()]  # type: ignore[attr-defined]
+        return _Compiled(rule, pattern, _compile(rule.path_pattern), allow, group)
+
+    def detect(self, blob: Blob) -> Iterator[Finding]:
+        yield from self._file_rules(blob)
+        if blob.data and not _is_binary(blob.data):
+            yield from self._content_rules(blob)
+
+    def _file_rules(self, blob: Blob) -> Iterator[Finding]:
+        if blob.provenance.location != "file":
+            return
+        path = blob.path.encode("utf-8", "surrogateescape")
+        for c in self._file_compiled:
+            if c.path is not None and not c.path.search(path):  # type: ignore[attr-defined]
+                continue
+            if c.rule.magic is not None and not blob.data.startswith(c.rule.magic):
+                continue
+            if any(a.search(path) for a in c.allow):  # type: ignore[attr-defined]
+                continue  # for file rules, allow patterns name paths that are fine
+            yield make_finding(c.rule, blob, 0, 0, None)
+
+    def _content_rules(self, blob: Blob) -> Iterator[Finding]:
+        data = blob.data
+        path = blob.path.encode("utf-8", "surrogateescape")
+        lines: LineIndex | None = None
+        for index in sorted(self._prefilter.candidates(data)):
+            c = self._compiled[index]
+            if c.path is not None and not c.path.search(path):  # type: ignore[attr-defined]
+                continue
+            for match in c.pattern.finditer(data):  # type: ignore[attr-defined]
+                start, end = match.span(c.group)
+                if start < 0 or end <= start or not self._accept(c, data, start, end, blob.path):
+                    continue
+                if lines is None:
+                    lines = LineIndex(data)
+                yield make_finding(c.rule, blob, start, end, lines)
+
+    @staticmethod
+    def _accept(c: _Compiled, data: bytes, start: int, end: int, path: str) -> bool:
+        value = data[start:end]
+        if any(a.search(value) for a in c.allow):  # type: ignore[attr-defined]
+            return False
+        rule = c.rule
+        if not rule.filters and rule.entropy is None:
+            return True
+        secret = value.decode("utf-8", "replace")
+        if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
+            return False
+        if rule.filters:
+            line = _line_of(data, start).decode("utf-8", "replace")
+            return not any(FILTERS[name](secret, line, path) for name in rule.filters)
+        return True
+
+
+def _line_of(data: bytes, offset: int) -> bytes:
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    return data[start : end if end != -1 else len(data)][:4096]
+
+
+def _is_binary(data: bytes) -> bool:
+    """A NUL byte in the first 8 KiB means binary, as git decides it."""
+    return b"\0" in data[:8192]

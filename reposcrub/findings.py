@@ -1,0 +1,88 @@
+"""Turn a match in a blob into a Finding: location, redacted preview, fingerprint."""
+from __future__ import annotations
+
+import bisect
+import hashlib
+
+from reposcrub.model import Blob, Finding, Rule
+
+_MAX_PREVIEW = 120
+
+
+class LineIndex:
+    """Offsets of line starts, built once per blob and only when a finding needs it."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        starts = [0]
+        pos = data.find(b"\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = data.find(b"\n", pos + 1)
+        self._starts = starts
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a byte offset; columns count Unicode code points."""
+        index = bisect.bisect_right(self._starts, offset) - 1
+        prefix = self._data[self._starts[index] : offset]
+        column = len(prefix.decode("utf-8", "replace")) if not prefix.isascii() else len(prefix)
+        return index + 1, column + 1
+
+
+def redact(value: str) -> str:
+    """Keep enough of a secret to recognise it, never enough to use it: AKIA****MPLE."""
+    n = len(value)
+    if n >= 16:
+        shown = 4
+    elif n >= 10:
+        shown = 2
+    else:
+        return "*" * min(n, 8) if n else ""
+    return value[:shown] + "*" * min(n - 2 * shown, 32) + value[-shown:]
+
+
+def preview_for(rule: Rule, value: bytes) -> str:
+    text = value.decode("utf-8", "replace").replace("\n", "\\n").replace("\r", "\\r")
+    if rule.redacts:
+        return redact(text)
+    return text if len(text) <= _MAX_PREVIEW else text[: _MAX_PREVIEW - 1] + "…"
+
+
+def fingerprint(rule_id: str, path: str, value: bytes) -> str:
+    """Hash of rule, path and matched content (not the line): survives lines moving."""
+    digest = hashlib.sha256()
+    for part in (rule_id.encode(), path.encode("utf-8", "surrogateescape"), value):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()[:32]
+
+
+def make_finding(rule: Rule, blob: Blob, start: int, end: int, lines: LineIndex | None, note: str = "") -> Finding:
+    """A finding for blob.data[start:end]; start == end means the whole file."""
+    value = blob.data[start:end]
+    if lines is not None and end > start:
+        line, column = lines.locate(start)
+        end_line, end_column = lines.locate(end)
+    else:
+        line, column, end_line, end_column = 1, 1, 1, 1
+    prov = blob.provenance
+    return Finding(
+        rule_id=rule.id,
+        category=rule.category,
+        severity=rule.severity,
+        path=prov.path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        preview=preview_for(rule, value) if value else "",
+        fingerprint=fingerprint(rule.id, prov.path, value),
+        location=prov.location,
+        commit=prov.commit,
+        commit_count=prov.commit_count,
+        ref=prov.ref,
+        note=note,
+        value=value,
+        start=start,
+        end=end,
+    )

@@ -1,0 +1,87 @@
+"""The only module that runs git. Scanned repositories are untrusted input.
+
+Every call disables what a repository's own config could make git execute:
+hooks, fsmonitor, pagers, external diff and textconv, credential helpers, ssh
+commands and the ``ext::`` transport. Compare pre-commit's ``no_git_env``.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from reposcrub.errors import ReposcrubError
+
+_SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "core.sshCommand=false",
+    "core.askPass=",
+    "core.untrackedCache=false",
+    "credential.helper=",
+    "diff.external=",
+    "protocol.ext.allow=never",
+    "protocol.allow=user",
+    "protocol.file.allow=always",
+    "submodule.recurse=false",
+    "safe.directory=*",
+    "gc.auto=0",
+    "maintenance.auto=false",
+)
+# Variables that would point git at another repository or config than the one named.
+_STRIPPED_ENV = (
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_EXTERNAL_DIFF", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "GIT_PAGER", "GIT_EDITOR",
+)
+
+
+def safe_env(keep_index: bool = False) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV}
+    if not keep_index:
+        env.pop("GIT_INDEX_FILE", None)
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", GIT_OPTIONAL_LOCKS="0", GIT_NO_LAZY_FETCH="1")
+    return env
+
+
+def git_command(args: Sequence[str]) -> list[str]:
+    cmd = ["git"]
+    for item in _SAFE_CONFIG:
+        cmd += ["-c", item]
+    return cmd + list(args)
+
+
+def run(args: Sequence[str], cwd: Path, check: bool = True, keep_index: bool = False) -> bytes:
+    """Run git in cwd and return stdout.
+
+    Raises:
+        ReposcrubError: git is missing, or the command failed and check is set.
+    """
+    try:
+        proc = subprocess.run(
+            git_command(args), cwd=cwd, env=safe_env(keep_index), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+        )
+    except FileNotFoundError:
+        raise ReposcrubError("git is not installed or not on PATH; install git and try again") from None
+    if check and proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ReposcrubError(f"git {args[0]} failed in {cwd}: {detail[-1] if detail else 'no message'}")
+    return proc.stdout
+
+
+def toplevel(path: Path) -> Path | None:
+    """The work tree root containing path, or None when path is not in a git work tree."""
+    try:
+        out = run(["rev-parse", "--show-toplevel"], cwd=path, check=True)
+    except ReposcrubError:
+        return None
+    return Path(os.fsdecode(out.strip())) if out.strip() else None
+
+
+def shipped_files(root: Path) -> list[bytes]:
+    """Tracked files plus untracked files that are not ignored, relative to root."""
+    out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"], cwd=root)
+    return [p for p in out.split(b"\0") if p]
