@@ -20,7 +20,7 @@ def load_ignore(root: Path) -> pathspec.PathSpec | None:
     if not path.is_file():
         return None
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.PathSpec.from_lines("gitignore", lines)
 
 
 class WorktreeSource:
