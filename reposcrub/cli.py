@@ -59,7 +59,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("target", type=click.Path(path_type=Path), default=".")
+@click.argument("target", type=str, default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option("--output", "-o", type=str, default=None, help="Write the report to this file (default: stdout).")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
@@ -67,15 +67,24 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Bytes; larger files are reported, not scanned.")
 @click.option("--disable", multiple=True, help="Rule id to disable (repeatable).")
-def scan(target: Path, fmt: str, output: str | None, fail_on: Severity, jobs: int | None,
-         max_file_size: int | None, disable: tuple[str, ...]) -> None:
-    """Scan TARGET (a folder or git work tree) and report findings."""
-    from reposcrub.pipeline import ScanOptions, scan_worktree
+@click.option("--no-history", is_flag=True, help="Git targets: scan the work tree only, not the history.")
+@click.option("--since", type=str, default=None, help="Only commits more recent than this date (git date syntax).")
+@click.option("--rev-range", type=str, default=None, help="Only commits in this range, e.g. origin/main..HEAD.")
+@click.option("--staged", is_flag=True, help="Only what the index would commit (for the pre-commit hook).")
+def scan(target: str, fmt: str, output: str | None, fail_on: Severity, jobs: int | None,
+         max_file_size: int | None, disable: tuple[str, ...], no_history: bool, since: str | None,
+         rev_range: str | None, staged: bool) -> None:
+    """Scan TARGET: a folder, a git work tree or bare repository (with its whole history),
+    or a git URL (mirror-cloned into a temporary directory)."""
+    from reposcrub.pipeline import ScanOptions, scan_target
     from reposcrub.reporters import reporter_for
 
     opts = {"jobs": jobs, "max_file_size": max_file_size}
-    options = ScanOptions(disabled_rules=frozenset(disable), **{k: v for k, v in opts.items() if v is not None})
-    result = scan_worktree(target, options)
+    options = ScanOptions(
+        disabled_rules=frozenset(disable), history=not no_history, staged=staged, since=since,
+        rev_range=rev_range, **{k: v for k, v in opts.items() if v is not None},
+    )
+    result = scan_target(target, options)
     stream = _open_output(output)
     try:
         reporter_for(fmt, color=fmt == "text" and stream.isatty()).write(result, stream)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reposcrub.errors import ReposcrubError
@@ -42,7 +42,8 @@ def safe_env(keep_index: bool = False) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV}
     if not keep_index:
         env.pop("GIT_INDEX_FILE", None)
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", GIT_OPTIONAL_LOCKS="0", GIT_NO_LAZY_FETCH="1")
+    # GIT_NO_REPLACE_OBJECTS: read the objects as stored, not what refs/replace/ substitutes.
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", GIT_OPTIONAL_LOCKS="0", GIT_NO_LAZY_FETCH="1", GIT_NO_REPLACE_OBJECTS="1")
     return env
 
 
@@ -85,3 +86,46 @@ def shipped_files(root: Path) -> list[bytes]:
     """Tracked files plus untracked files that are not ignored, relative to root."""
     out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"], cwd=root)
     return [p for p in out.split(b"\0") if p]
+
+
+def popen(args: Sequence[str], cwd: Path, stdin: int | None = subprocess.DEVNULL, keep_index: bool = False) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            git_command(args), cwd=cwd, env=safe_env(keep_index), stdin=stdin,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+    except FileNotFoundError:
+        raise ReposcrubError("git is not installed or not on PATH; install git and try again") from None
+
+
+def split_stream(args: Sequence[str], cwd: Path, sep: bytes) -> Iterator[bytes]:
+    """Yield sep-separated records of a git command's output without holding it all.
+
+    Raises:
+        ReposcrubError: the command failed.
+    """
+    proc = popen(args, cwd)
+    assert proc.stdout is not None and proc.stderr is not None
+    pending = b""
+    try:
+        for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
+            pending += chunk
+            *records, pending = pending.split(sep)
+            yield from records
+        if pending:
+            yield pending
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read()
+        code = proc.wait()
+    if code != 0:
+        detail = err.decode("utf-8", "replace").strip().splitlines()
+        raise ReposcrubError(f"git {args[0]} failed in {cwd}: {detail[-1] if detail else 'no message'}")
+
+
+def is_inside_repo(path: Path) -> bool:
+    return run(["rev-parse", "--git-dir"], cwd=path, check=False).strip() != b""
+
+
+def rev_parse_flag(path: Path, flag: str) -> bool:
+    return run(["rev-parse", flag], cwd=path, check=False).strip() == b"true"

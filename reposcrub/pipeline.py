@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
-from reposcrub.model import Rule, ScanResult
+from reposcrub.model import Blob, Rule, ScanResult
 from reposcrub.rules import load_rules
 from reposcrub.scan import Engine, default_jobs, run
-from reposcrub.sources.worktree import DEFAULT_MAX_FILE_SIZE, WorktreeSource
+from reposcrub.sources.history import HistoryScope, HistorySource, head_revision
+from reposcrub.sources.staged import StagedSource
+from reposcrub.sources.worktree import DEFAULT_MAX_FILE_SIZE, WorktreeSource, load_ignore
+from reposcrub.targets import Target, classify, cloned, is_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +24,10 @@ class ScanOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     disabled_rules: frozenset[str] = frozenset()
     baseline: frozenset[str] = frozenset()
+    history: bool = True
+    staged: bool = False
+    since: str | None = None
+    rev_range: str | None = None
 
 
 def enabled_rules(options: ScanOptions) -> list[Rule]:
@@ -29,19 +38,78 @@ def enabled_rules(options: ScanOptions) -> list[Rule]:
     return [r for r in rules if r.id not in options.disabled_rules]
 
 
-def scan_worktree(target: Path, options: ScanOptions) -> ScanResult:
-    """Scan every file a submission of this folder would ship."""
+def scan_target(text: str, options: ScanOptions) -> ScanResult:
+    """Scan a folder, work tree, bare repository or git URL.
+
+    Raises:
+        ReposcrubError: the target is missing or unusable, or git failed.
+    """
+    if is_url(text):
+        if options.staged:
+            raise ReposcrubError("--staged needs a local work tree, not a URL")
+        with cloned(text) as target:
+            return _scan(target, options)
+    return _scan(classify(Path(text)), options)
+
+
+@dataclass
+class _Counters:
+    files: int = 0
+    bytes: int = 0
+
+
+def _scan(target: Target, options: ScanOptions) -> ScanResult:
     started = time.perf_counter()
     rules = enabled_rules(options)
-    source = WorktreeSource(target, max_file_size=options.max_file_size)
     engine = Engine(rules)
-    findings = drop_baselined(run(source.blobs(), engine, options.jobs), options.baseline)
+    notes: list[str] = []
+    counters = _Counters()
+    blobs = _blobs(target, options, notes, counters)
+    findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
     findings.sort(key=lambda f: f.sort_key())
+    revision = head_revision(target.path) if target.kind != "folder" else None
     return ScanResult(
-        target=str(target),
+        target=target.label,
         findings=tuple(findings),
         rules=tuple(rules),
-        files_scanned=source.files_seen,
-        bytes_scanned=source.bytes_seen,
+        files_scanned=counters.files,
+        bytes_scanned=counters.bytes,
         seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+        revision=revision if options.history and not options.staged else None,
+        repository_uri=target.repository_uri,
     )
+
+
+def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Counters) -> Iterator[Blob]:
+    if options.staged:
+        if target.kind != "worktree":
+            raise ReposcrubError(f"--staged needs a git work tree; {target.label} is not one")
+        staged = StagedSource(target.path, options.max_file_size)
+        yield from staged.blobs()
+        counters.files, counters.bytes = staged.files_seen, staged.bytes_seen
+        return
+    skip: frozenset[str] = frozenset()
+    if target.kind in ("worktree", "folder"):
+        tree = WorktreeSource(target.path, max_file_size=options.max_file_size)
+        yield from tree.blobs()
+        counters.files, counters.bytes = tree.files_seen, tree.bytes_seen
+        skip = frozenset(tree.oids)
+    if target.kind == "folder" or not options.history:
+        return
+    yield from _history(target, options, skip, notes, counters)
+
+
+def _history(target: Target, options: ScanOptions, skip: frozenset[str], notes: list[str],
+             counters: _Counters) -> Iterable[Blob]:
+    if git.rev_parse_flag(target.path, "--is-shallow-repository"):
+        notes.append("shallow clone: history before the shallow boundary is not scanned (fetch with --unshallow)")
+    if head_revision(target.path) is None and not git.run(["for-each-ref"], cwd=target.path).strip():
+        notes.append("the repository has no commits: only the work tree was scanned")
+        return
+    scope = HistoryScope(since=options.since, rev_range=options.rev_range)
+    history = HistorySource(target.path, scope, options.max_file_size, skip_oids=skip, ignore=load_ignore(target.path))
+    yield from history.blobs()
+    counters.files += history.blobs_scanned
+    counters.bytes += history.bytes_scanned
+    notes.extend(history.notes)

@@ -1,6 +1,7 @@
 """Files on disk: a git work tree (what it would ship) or any folder."""
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +40,7 @@ class WorktreeSource:
         self.is_git = use_git and git.toplevel(self.root) is not None
         self.files_seen = 0
         self.bytes_seen = 0
+        self.oids: set[str] = set()  # git blob ids of what was read, so history can skip them
 
     def paths(self) -> Iterator[str]:
         raw = git.shipped_files(self.root) if self.is_git else self._walk()
@@ -78,4 +80,14 @@ class WorktreeSource:
         except OSError:
             return Blob(data=b"", provenance=prov, size=-1)
         self.bytes_seen += len(data)
-        return Blob(data=data, provenance=prov)
+        oid = blob_oid(data) if self.is_git else None
+        if oid is not None:
+            self.oids.add(oid)
+        return Blob(data=data, provenance=prov, oid=oid)
+
+
+def blob_oid(data: bytes) -> str:
+    """The id git gives this content as a blob (SHA-1 repositories)."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
