@@ -71,9 +71,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--since", type=str, default=None, help="Only commits more recent than this date (git date syntax).")
 @click.option("--rev-range", type=str, default=None, help="Only commits in this range, e.g. origin/main..HEAD.")
 @click.option("--staged", is_flag=True, help="Only what the index would commit (for the pre-commit hook).")
+@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Organisation profile (TOML). Default: .reposcrub.toml or [tool.reposcrub] in pyproject.toml.")
+@click.option("--org", "orgs", multiple=True, help="An organisation name to find (repeatable).")
+@click.option("--domain", "domains", multiple=True, help="An organisation domain to find (repeatable).")
 def scan(target: str, fmt: str, output: str | None, fail_on: Severity, jobs: int | None,
          max_file_size: int | None, disable: tuple[str, ...], no_history: bool, since: str | None,
-         rev_range: str | None, staged: bool) -> None:
+         rev_range: str | None, staged: bool, profile_file: Path | None, orgs: tuple[str, ...],
+         domains: tuple[str, ...]) -> None:
     """Scan TARGET: a folder, a git work tree or bare repository (with its whole history),
     or a git URL (mirror-cloned into a temporary directory)."""
     from reposcrub.pipeline import ScanOptions, scan_target
@@ -82,7 +87,8 @@ def scan(target: str, fmt: str, output: str | None, fail_on: Severity, jobs: int
     opts = {"jobs": jobs, "max_file_size": max_file_size}
     options = ScanOptions(
         disabled_rules=frozenset(disable), history=not no_history, staged=staged, since=since,
-        rev_range=rev_range, **{k: v for k, v in opts.items() if v is not None},
+        rev_range=rev_range, profile_file=profile_file, orgs=orgs, domains=domains,
+        **{k: v for k, v in opts.items() if v is not None},
     )
     result = scan_target(target, options)
     stream = _open_output(output)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
 from reposcrub.model import Blob, Rule, ScanResult
+from reposcrub.profile import Profile, from_flags, load_profile
 from reposcrub.rules import load_rules
 from reposcrub.scan import Engine, default_jobs, run
 from reposcrub.sources.history import HistoryScope, HistorySource, head_revision
@@ -28,14 +29,31 @@ class ScanOptions:
     staged: bool = False
     since: str | None = None
     rev_range: str | None = None
+    profile_file: Path | None = None
+    orgs: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
 
 
-def enabled_rules(options: ScanOptions) -> list[Rule]:
+def enabled_rules(options: ScanOptions, profile: Profile) -> list[Rule]:
+    """The rule pack less disabled rules, with the profile's severity overrides.
+
+    Raises:
+        ReposcrubError: a disabled or overridden rule id does not exist.
+    """
     rules = load_rules()
-    unknown = options.disabled_rules - {r.id for r in rules}
+    disabled = options.disabled_rules | set(profile.disabled_rules)
+    overrides = dict(profile.severity_overrides)
+    unknown = (disabled | set(overrides)) - {r.id for r in rules}
     if unknown:
-        raise ReposcrubError(f"unknown rule id(s) to disable: {', '.join(sorted(unknown))}; see `reposcrub rules list`")
-    return [r for r in rules if r.id not in options.disabled_rules]
+        raise ReposcrubError(f"unknown rule id(s) in configuration: {', '.join(sorted(unknown))}; see `reposcrub rules list`")
+    return [replace(r, severity=overrides.get(r.id, r.severity)) for r in rules if r.id not in disabled]
+
+
+def resolve_profile(root: Path | None, options: ScanOptions) -> Profile:
+    profile = load_profile(root, options.profile_file)
+    if options.orgs or options.domains:
+        profile = profile.merged(from_flags(options.orgs, options.domains))
+    return profile
 
 
 def scan_target(text: str, options: ScanOptions) -> ScanResult:
@@ -60,8 +78,9 @@ class _Counters:
 
 def _scan(target: Target, options: ScanOptions) -> ScanResult:
     started = time.perf_counter()
-    rules = enabled_rules(options)
-    engine = Engine(rules)
+    profile = resolve_profile(target.path if target.kind != "bare" else None, options)
+    rules = enabled_rules(options, profile)
+    engine = Engine(rules, profile)
     notes: list[str] = []
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters)

@@ -3,13 +3,24 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from reposcrub.detectors import Detector
+from reposcrub.detectors.identifiers import IdentifierDetector
 from reposcrub.detectors.rules import RuleDetector
 from reposcrub.detectors.skipped import SkippedDetector
+from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_inline_allowed
 from reposcrub.model import Blob, Finding, Rule
+from reposcrub.profile import Profile
+
+# Code detectors by name; rules name theirs with `detector:`. "rules" runs the data rules.
+DETECTORS: dict[str, Callable[[Sequence[Rule], Profile], Detector]] = {
+    "rules": lambda rules, profile: RuleDetector(rules),
+    "skipped": lambda rules, profile: SkippedDetector(rules),
+    "identifiers": lambda rules, profile: IdentifierDetector(profile, rules),
+}
 
 _BATCH_BYTES = 4 << 20
 _BATCH_BLOBS = 256
@@ -17,17 +28,61 @@ _SERIAL_BELOW = 64  # small scans (the pre-commit hook) skip the cost of startin
 
 
 class Engine:
-    """All detectors, built once per process from the enabled rules."""
+    """All detectors, built once per process from the enabled rules and the profile."""
 
-    def __init__(self, rules: Sequence[Rule], extra: Sequence[Detector] = ()) -> None:
+    def __init__(self, rules: Sequence[Rule], profile: Profile | None = None) -> None:
         self.rules = list(rules)
-        self.detectors: list[Detector] = [RuleDetector(self.rules), SkippedDetector(self.rules), *extra]
+        self.profile = profile or Profile()
+        wanted = ["rules", *sorted({r.detector for r in self.rules if r.detector})]
+        unknown = [name for name in wanted if name not in DETECTORS]
+        if unknown:
+            raise ReposcrubError(f"rules name unknown detector(s): {', '.join(unknown)}")
+        self.detectors: list[Detector] = [DETECTORS[name](self.rules, self.profile) for name in wanted]
 
     def scan_blob(self, blob: Blob) -> list[Finding]:
         found: list[Finding] = []
         for detector in self.detectors:
             found.extend(detector.detect(blob))
-        return list(drop_inline_allowed(found, blob)) if found else found
+        if not found:
+            return found
+        return drop_overlaps(list(drop_inline_allowed(found, blob)))
+
+
+def _preference(f: Finding) -> tuple[int, int, int]:
+    specific = 0 if "generic" in f.rule_id else 1
+    return (specific, int(f.severity), f.end - f.start)
+
+
+def _pick(cluster: list[Finding]) -> list[Finding]:
+    kept: list[Finding] = []
+    for f in sorted(cluster, key=_preference, reverse=True):
+        if not any(k.start < f.end and f.start < k.end for k in kept):
+            kept.append(f)
+    return kept
+
+
+def drop_overlaps(findings: list[Finding]) -> list[Finding]:
+    """One finding per span and category: a provider rule beats a generic one on the
+    same token, a longer match beats one inside it. Whole-file findings always stay."""
+    if len(findings) < 2:
+        return findings
+    kept = [f for f in findings if f.end <= f.start]
+    by_category: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.end > f.start:
+            by_category[f.category].append(f)
+    for group in by_category.values():
+        group.sort(key=lambda f: f.start)
+        cluster: list[Finding] = []
+        cluster_end = -1
+        for f in group:
+            if cluster and f.start >= cluster_end:
+                kept.extend(_pick(cluster))
+                cluster = []
+            cluster.append(f)
+            cluster_end = max(cluster_end, f.end) if len(cluster) > 1 else f.end
+        kept.extend(_pick(cluster))
+    return sorted(kept, key=lambda f: (f.start, f.rule_id))
 
 
 _worker_engine: Engine | None = None

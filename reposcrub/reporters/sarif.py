@@ -95,7 +95,7 @@ def _result(f: Finding, rule_index: int, count: int = 1) -> om.Result:
     if f.end_line == f.line and f.end_column <= f.column:
         region = om.Region(start_line=f.line)
     physical = om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=_uri(f.path), uri_base_id="%SRCROOT%"), region=region
+        artifact_location=om.ArtifactLocation(uri=_uri(_artifact_path(f)), uri_base_id="%SRCROOT%"), region=region
     )
     props = {"category": f.category, "severity": f.severity.label, "context": f.context, "location": f.location}
     props.update({k: v for k, v in (("commit", f.commit), ("commitCount", f.commit_count or None), ("ref", f.ref)) if v})
@@ -108,6 +108,15 @@ def _result(f: Finding, rule_index: int, count: int = 1) -> om.Result:
         partial_fingerprints={FINGERPRINT_KEY: f.fingerprint},
         properties=props,
     )
+
+
+def _artifact_path(f: Finding) -> str:
+    """Files and file paths sit at their path; other git metadata under a .git/ pseudo-path
+    naming what it is (.git/message/<commit>, .git/ref/refs/heads/x), since code scanning
+    needs a physical location for every result."""
+    if f.location in ("file", "path"):
+        return f.path
+    return f".git/{f.location}/{f.path}"
 
 
 def _uri(path: str) -> str:

@@ -88,3 +88,15 @@ def test_results_above_the_limit_are_aggregated_and_say_so(count, limit):
     note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
     assert "aggregated" in note and str(count) in note
     assert all("6 occurrences" in r["message"]["text"] for r in run["results"])
+
+
+def test_metadata_findings_get_a_pseudo_path_under_dot_git():
+    key = fake("AKIA", UPPER_B32, 16)
+    rule = next(r for r in RULES if r.id == "secret/aws-access-key-id")
+    text = f"rotate {key}"
+    blob = Blob(data=text.encode(), provenance=Provenance(path="c" * 40, commit="c" * 40, location="message"))
+    f = make_finding(rule, blob, 7, 27, LineIndex(blob.data))
+    doc = render(result_with([f], revision="c" * 40))
+    res = doc["runs"][1]["results"][0]
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ".git/message/" + "c" * 40
+    assert "in the message" in res["message"]["text"]

@@ -1,0 +1,149 @@
+"""The organisation everywhere: names in every case and separator style, codenames,
+namespaces, domains and their e-mail addresses, ticket keys and people, from the profile.
+
+RE2 finds candidates case-insensitively; word boundaries are then checked here because
+they are camel-case aware (``getAcmeToken`` and ``AcmeClient`` count, ``acmetric`` and
+``pacme`` do not), which a regex without lookaround cannot say.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import re2
+
+from reposcrub.detectors.prefilter import KeywordPrefilter
+from reposcrub.findings import LineIndex, make_finding
+from reposcrub.model import Blob, Finding, Rule
+from reposcrub.profile import Profile
+
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def name_words(name: str) -> list[str]:
+    """'AcmeCorp', 'acme_corp', 'Acme Corp' -> ['acme', 'corp']."""
+    return [w.lower() for w in _CAMEL.findall(name)]
+
+
+def _is_word_byte(b: int) -> bool:
+    return b >= 0x80 or chr(b).isalnum()
+
+
+def _is_upper(b: int) -> bool:
+    return 0x41 <= b <= 0x5A
+
+
+def _is_lower_or_digit(b: int) -> bool:
+    return 0x61 <= b <= 0x7A or 0x30 <= b <= 0x39
+
+
+def name_boundaries_ok(data: bytes, start: int, end: int, strict: bool) -> bool:
+    """Word boundaries for a name; camel humps count unless strict (ambiguous names)."""
+    first, last = data[start], data[end - 1]
+    if start > 0 and _is_word_byte(data[start - 1]):
+        if strict or not (_is_lower_or_digit(data[start - 1]) and _is_upper(first)):
+            return False
+    if end < len(data) and _is_word_byte(data[end]):
+        nxt = data[end]
+        after = data[end + 1] if end + 1 < len(data) else 0x20
+        plural = nxt in (0x73, 0x53) and not _is_word_byte(after)  # Acmes, ACMES
+        hump = _is_upper(nxt) and (not _is_upper(last) or data[start:end].isupper())
+        if not (plural or (not strict and (hump or 0x30 <= nxt <= 0x39))):
+            return False
+    if strict and not _is_upper(first):
+        return False  # an ordinary word counts only capitalised: "Square", not "square"
+    return True
+
+
+def _plain_boundaries_ok(data: bytes, start: int, end: int) -> bool:
+    before = data[start - 1] if start > 0 else 0x20
+    after = data[end] if end < len(data) else 0x20
+    return not (_is_word_byte(before) or before == 0x5F) and not (_is_word_byte(after) or after == 0x5F)
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    rule: Rule
+    pattern: object
+    keyword: str
+    mode: str  # "name", "strict-name", "plain" or "ticket"
+    note: str = ""
+
+
+def _name_regex(name: str) -> str:
+    return r"(?i)" + r"[\s_.-]?".join(re.escape(w) for w in name_words(name))
+
+
+def _domain_regex(domain: str) -> str:
+    return r"(?i)(?:[a-z0-9-]{1,63}\.){0,8}" + re.escape(domain)
+
+
+def _email_regex(domain: str) -> str:
+    return r"(?i)[a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}" + re.escape(domain)
+
+
+class IdentifierDetector:
+    """Finds the profile's organisation, codenames, namespaces, domains, tickets and people."""
+
+    def __init__(self, profile: Profile, rules: Sequence[Rule]) -> None:
+        by_id = {r.id: r for r in rules}
+        self._terms = [t for t in self._build(profile, by_id) if t is not None]
+        self._prefilter = KeywordPrefilter([(t.keyword,) for t in self._terms])
+
+    def _build(self, profile: Profile, by_id: dict[str, Rule]) -> Iterator[_Term | None]:
+        def term(rule_id: str, regex: str, keyword: str, mode: str, note: str = "") -> _Term | None:
+            rule = by_id.get(rule_id)
+            if rule is None or not keyword:
+                return None
+            return _Term(rule, re2.compile(regex.encode()), keyword.lower(), mode, note)
+
+        ambiguous = {a.lower() for a in profile.ambiguous}
+        for name in profile.names:
+            strict = name.lower() in ambiguous
+            note = "ambiguous name: counted only in a strong context" if strict else ""
+            yield term("ident/org-name", _name_regex(name), name_words(name)[0] if name_words(name) else "",
+                       "strict-name" if strict else "name", note)
+        for name in profile.codenames:
+            yield term("ident/codename", _name_regex(name), name_words(name)[0] if name_words(name) else "", "name")
+        for ns in profile.namespaces:
+            yield term("ident/namespace", r"(?i)" + re.escape(ns), ns, "plain")
+        for domain in profile.domains:
+            yield term("pii/org-email", _email_regex(domain), domain, "plain")
+            yield term("host/org-domain", _domain_regex(domain), domain, "plain")
+        for prefix in profile.ticket_prefixes:
+            yield term("ident/ticket-key", r"\b" + re.escape(prefix.upper()) + r"-[0-9]{1,7}\b", prefix + "-", "ticket")
+        for person in profile.people:
+            if name_words(person.name):
+                yield term("pii/person-name", _name_regex(person.name), name_words(person.name)[0], "strict-name")
+            for email in person.emails:
+                yield term("pii/person-email", r"(?i)" + re.escape(email), email, "plain")
+
+    def detect(self, blob: Blob) -> Iterator[Finding]:
+        data = blob.data
+        if not data or not self._terms or b"\0" in data[:8192]:
+            return
+        spans = sorted(self._candidates(data), key=lambda c: (c[0], -(c[1] - c[0])))
+        lines = LineIndex(data) if spans else None
+        covered_to = -1
+        for start, end, t in spans:
+            if end <= covered_to:
+                continue  # inside a longer match already reported (acme inside com.acme)
+            covered_to = end
+            yield make_finding(t.rule, blob, start, end, lines, note=t.note)
+
+    def _candidates(self, data: bytes) -> Iterator[tuple[int, int, _Term]]:
+        for index in self._prefilter.candidates(data):
+            t = self._terms[index]
+            for match in t.pattern.finditer(data):  # type: ignore[attr-defined]
+                start, end = match.span()
+                if end <= start:
+                    continue
+                if t.mode == "ticket":
+                    ok = True  # \b on both sides in the pattern: ACME-12 in feature/ACME-12-fix
+                elif t.mode == "plain":
+                    ok = _plain_boundaries_ok(data, start, end)
+                else:
+                    ok = name_boundaries_ok(data, start, end, strict=t.mode == "strict-name")
+                if ok:
+                    yield start, end, t

@@ -1,0 +1,93 @@
+"""The organisation everywhere it hides, and nowhere it doesn't."""
+from __future__ import annotations
+
+import pytest
+
+from reposcrub.detectors.identifiers import IdentifierDetector, name_words
+from reposcrub.model import Blob, Provenance
+from reposcrub.profile import Person, Profile
+from reposcrub.rules import load_rules
+
+RULES = load_rules()
+PROFILE = Profile(
+    names=("Acme", "Acme Corp"),
+    domains=("acme.com", "acme.internal"),
+    codenames=("Roadrunner",),
+    namespaces=("com.acme", "@acme", "github.com/acme-corp"),
+    ticket_prefixes=("ACME", "OPS"),
+    people=(Person("Wile Coyote", ("wile@coyote-mail.net",)),),
+)
+DETECTOR = IdentifierDetector(PROFILE, RULES)
+
+
+def found(text: str, detector: IdentifierDetector = DETECTOR) -> list[tuple[str, str]]:
+    blob = Blob(data=text.encode(), provenance=Provenance(path="x.py"))
+    return [(f.rule_id, text[f.start:f.end]) for f in detector.detect(blob)]
+
+
+@pytest.mark.parametrize("name, words", [
+    ("AcmeCorp", ["acme", "corp"]), ("acme_corp", ["acme", "corp"]), ("Acme Corp", ["acme", "corp"]),
+    ("ACME", ["acme"]), ("ACMECorp", ["acme", "corp"]), ("acme-corp2", ["acme", "corp", "2"]),
+])
+def test_name_words(name, words):
+    assert name_words(name) == words
+
+
+@pytest.mark.parametrize("text, match", [
+    ("Acme", "Acme"), ("ACME", "ACME"), ("acme", "acme"), ("Acme Corp", "Acme Corp"),
+    ("acme_corp", "acme_corp"), ("acme-corp", "acme-corp"), ("AcmeCorp", "AcmeCorp"),
+    ("acmeCorp", "acmeCorp"), ("ACME_CORP", "ACME_CORP"), ("class AcmeClient:", "Acme"),
+    ("import acme_utils", "acme"), ("ACME_API_URL = 1", "ACME"), ("def getAcmeToken():", "Acme"),
+    ("Acme's build", "Acme"), ("all Acmes", "Acme"), ("acme2 = 1", "acme"),
+])
+def test_org_name_variants_are_found(text, match):
+    assert ("ident/org-name", match) in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "acmetric", "pacme", "Acmeister", "self.acmetrics", "macmean", "academic", "example.com",
+])
+def test_look_alikes_stay_silent(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("text, rule, match", [
+    ("import com.acme.billing.Invoice;", "ident/namespace", "com.acme"),
+    ("import { Client } from '@acme/sdk'", "ident/namespace", "@acme"),
+    ("module github.com/acme-corp/tools", "ident/namespace", "github.com/acme-corp"),
+    ("url: https://build01.acme.internal/job", "host/org-domain", "build01.acme.internal"),
+    ("see acme.com", "host/org-domain", "acme.com"),
+    ("mail jane.roe@eng.acme.com now", "pii/org-email", "jane.roe@eng.acme.com"),
+    ("Fixes ACME-1234 and OPS-7", "ident/ticket-key", "ACME-1234"),
+    ("branch feature/ACME-42-login", "ident/ticket-key", "ACME-42"),
+    ("# Roadrunner launch", "ident/codename", "Roadrunner"),
+    ("ROADRUNNER_FLAG = 1", "ident/codename", "ROADRUNNER"),
+    ("# Author: Wile Coyote", "pii/person-name", "Wile Coyote"),
+    ("contact wile@coyote-mail.net", "pii/person-email", "wile@coyote-mail.net"),
+])
+def test_every_kind_of_identifier(text, rule, match):
+    assert (rule, match) in found(text)
+
+
+def test_longer_match_wins_over_the_name_inside_it():
+    assert found("import com.acme.billing") == [("ident/namespace", "com.acme")]
+    assert found("x@acme.com") == [("pii/org-email", "x@acme.com")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ACME-12", ["ident/ticket-key"]), ("acme-1234", []), ("XACME-12", []),
+])
+def test_ticket_keys_are_upper_case_only(text, expected):
+    assert [r for r, _ in found(text) if r == "ident/ticket-key"] == expected
+
+
+def test_ambiguous_names_count_only_in_strong_contexts():
+    detector = IdentifierDetector(Profile(names=("Square",), ambiguous=("Square",), domains=("squareup.com",)), RULES)
+    assert found("area = square(x)", detector) == []
+    assert found("class SquareClient:", detector) == []
+    assert found("# Built at Square for payments", detector) == [("ident/org-name", "Square")]
+    assert found("see https://api.squareup.com", detector) == [("host/org-domain", "api.squareup.com")]
+
+
+def test_empty_profile_finds_nothing():
+    assert found("Acme acme.com ACME-1", IdentifierDetector(Profile(), RULES)) == []
