@@ -138,6 +138,21 @@ def rules_test(files: tuple[Path, ...], seeds: int) -> None:
     sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
 
 
+@cli.group()
+def profile() -> None:
+    """Work with the organisation profile (.reposcrub.toml)."""
+
+
+@profile.command("infer")
+@click.argument("target", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+def profile_infer(target: Path) -> None:
+    """Draft a profile from TARGET: e-mail domains, copyright holders, package names,
+    remote URLs and ticket keys, each with its evidence. Prints TOML to review."""
+    from reposcrub.infer import infer_profile
+
+    click.echo(infer_profile(target), nl=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps errors to exit codes, never prints a traceback unless --debug."""
     args = sys.argv[1:] if argv is None else argv
