@@ -82,6 +82,7 @@ def make_finding(rule: Rule, blob: Blob, start: int, end: int, lines: LineIndex 
         commit_count=prov.commit_count,
         ref=prov.ref,
         note=note,
+        oid=blob.oid,
         value=value,
         start=start,
         end=end,

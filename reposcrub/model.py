@@ -114,6 +114,7 @@ class Finding:
     commit_count: int = 0
     ref: str | None = None
     note: str = ""
+    oid: str | None = None  # the blob scanned, for history findings
     # The matched bytes, kept for the scrubber only. Never rendered by any reporter.
     value: bytes = field(default=b"", repr=False, compare=False)
     start: int = field(default=0, repr=False, compare=False)

@@ -10,9 +10,11 @@ from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
 from reposcrub.model import Blob, Rule, ScanResult
-from reposcrub.profile import Profile, from_flags, load_profile
+from reposcrub.detectors.identifiers import name_words
+from reposcrub.profile import Person, Profile, from_flags, load_profile
 from reposcrub.rules import load_rules
 from reposcrub.scan import Engine, default_jobs, run
+from reposcrub.sources import gitwalk
 from reposcrub.sources.history import HistoryScope, HistorySource, head_revision
 from reposcrub.sources.staged import StagedSource
 from reposcrub.sources.worktree import DEFAULT_MAX_FILE_SIZE, WorktreeSource, load_ignore
@@ -32,6 +34,18 @@ class ScanOptions:
     profile_file: Path | None = None
     orgs: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    profile: Profile | None = None  # given explicitly (scrub verification): no lookup
+
+
+def with_identity_people(profile: Profile, repo: Path) -> Profile:
+    """People known from git identities join the profile's people: their names are found
+    in comments and docs too. Single-word names (handles, bots) are left out."""
+    people = []
+    for name, email in sorted(gitwalk.identities(repo)):
+        text = name.decode("utf-8", "replace").strip()
+        if len(name_words(text)) >= 2 and text.lower() not in {k.lower() for k in profile.keep_identity}:
+            people.append(Person(text, (email.decode("utf-8", "replace"),) if b"@" in email else ()))
+    return profile.merged(Profile(people=tuple(dict.fromkeys(people)))) if people else profile
 
 
 def enabled_rules(options: ScanOptions, profile: Profile) -> list[Rule]:
@@ -78,7 +92,9 @@ class _Counters:
 
 def _scan(target: Target, options: ScanOptions) -> ScanResult:
     started = time.perf_counter()
-    profile = resolve_profile(target.path if target.kind != "bare" else None, options)
+    profile = options.profile or resolve_profile(target.path if target.kind != "bare" else None, options)
+    if target.kind != "folder" and options.profile is None and not options.staged:
+        profile = with_identity_people(profile, target.path)
     rules = enabled_rules(options, profile)
     engine = Engine(rules, profile)
     notes: list[str] = []

@@ -99,3 +99,16 @@ def refs(repo: Path) -> list[tuple[str, str, str]]:
         name, kind, oid = line.split(b"\0")
         rows.append((name.decode("utf-8", "surrogateescape"), kind.decode(), oid.decode()))
     return rows
+
+
+def identities(repo: Path) -> set[tuple[bytes, bytes]]:
+    """Every (name, email) that authored, committed or tagged anything."""
+    args = ["log", "--all", "--reflog", "-z", "--format=%an%x00%ae%x00%cn%x00%ce"]
+    fields = list(git.split_stream(args, repo, b"\0"))
+    found = {(fields[i].lstrip(b"\n"), fields[i + 1]) for i in range(0, len(fields) - 1, 2)}
+    tags = git.run(["for-each-ref", "refs/tags", "--format=%(taggername)%00%(taggeremail)"], cwd=repo)
+    for line in tags.splitlines():
+        name, _, email = line.partition(b"\0")
+        if name:
+            found.add((name, email.strip(b"<>")))
+    return found

@@ -1,0 +1,69 @@
+"""Clean one piece of content: find, replace, and look again until nothing is left.
+
+Looking again after each round catches what an outer replacement uncovered (a
+password inside a URL whose host was just replaced) and proves the result clean
+by the same detectors that verification uses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reposcrub.model import Blob, Finding, Provenance, Severity
+from reposcrub.scan import Engine
+from reposcrub.scrub.replace import Replacer
+
+MAX_ROUNDS = 5
+
+
+@dataclass(slots=True)
+class Cleaned:
+    data: bytes
+    replaced: list[Finding] = field(default_factory=list)
+    leftover: list[Finding] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.replaced)
+
+
+def replaceable(f: Finding, threshold: Severity) -> bool:
+    """Spans at or above the threshold; whole-file findings are the plan's business."""
+    return f.end > f.start and f.category != "file" and f.severity >= threshold
+
+
+def _outermost(findings: list[Finding]) -> list[Finding]:
+    """Non-overlapping edits, outer spans first; what is inside is seen next round."""
+    chosen: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
+        if chosen and f.start < chosen[-1].end:
+            continue
+        chosen.append(f)
+    return chosen
+
+
+class Cleaner:
+    def __init__(self, engine: Engine, replacer: Replacer, threshold: Severity = Severity.LOW) -> None:
+        self.engine = engine
+        self.replacer = replacer
+        self.threshold = threshold
+
+    def clean(self, data: bytes, provenance: Provenance) -> Cleaned:
+        result = Cleaned(data)
+        for _ in range(MAX_ROUNDS):
+            blob = Blob(data=result.data, provenance=provenance)
+            found = [f for f in self.engine.scan_blob(blob) if replaceable(f, self.threshold)]
+            if not found:
+                return result
+            edits = _outermost(found)
+            pieces, last = [], 0
+            for f in edits:
+                pieces += [result.data[last : f.start], self.replacer.replace(f)]
+                last = f.end
+            new = b"".join(pieces) + result.data[last:]
+            if new == result.data:
+                result.leftover = found
+                return result
+            result.data = new
+            result.replaced.extend(edits)
+        result.leftover = [f for f in self.engine.scan_blob(Blob(result.data, provenance)) if replaceable(f, self.threshold)]
+        return result
