@@ -138,6 +138,59 @@ def rules_test(files: tuple[Path, ...], seeds: int) -> None:
     sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
 
 
+@cli.command("scrub")
+@click.argument("target", type=str)
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Where to write the sanitized copy.")
+@click.option("--mode", type=click.Choice(["history", "snapshot"]), default="history", show_default=True,
+              help="history rewrites every commit; snapshot writes one commit of the scrubbed HEAD.")
+@click.option("--salt", type=str, default=None, help="Vary the replacements (same salt, same output).")
+@click.option("--keep-identity", multiple=True, help="An e-mail whose identity is kept as is (repeatable).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@click.option("--no-verify", is_flag=True, help="Skip re-scanning and checking the copy.")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
+              help="Verification fails on findings left at or above this severity.")
+@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--org", "orgs", multiple=True, help="An organisation name to remove (repeatable).")
+@click.option("--domain", "domains", multiple=True, help="An organisation domain to remove (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_identity: tuple[str, ...], force: bool,
+                  no_verify: bool, fail_on: Severity, profile_file: Path | None, orgs: tuple[str, ...],
+                  domains: tuple[str, ...], jobs: int | None) -> None:
+    """Write a sanitized copy of TARGET at --out, with rewritten history, then verify it.
+    The input is never modified."""
+    from reposcrub.pipeline import ScanOptions
+    from reposcrub.scrub.report import next_steps, write_reports
+    from reposcrub.scrub.run import ScrubOptions, scrub
+
+    scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains, **({"jobs": jobs} if jobs else {}))
+    options = ScrubOptions(out=out, mode=mode, salt=salt, keep_identity=keep_identity, force=force,
+                           verify=not no_verify, fail_on=fail_on, scan=scan_options)
+    result = scrub(target, options)
+    json_path, sarif_path = write_reports(result, target)
+    by_category: dict[str, int] = {}
+    for f in result.plan.replaced:
+        by_category[f.category] = by_category.get(f.category, 0) + 1
+    summary = ", ".join(f"{n} {cat}" for cat, n in sorted(by_category.items())) or "nothing"
+    click.echo(f"wrote {out}: replaced {summary}; removed {len(result.plan.secret_files)} secret file(s)")
+    if result.commit_map:
+        click.echo(f"commit map: {result.commit_map}")
+    click.echo(f"report: {json_path} and {sarif_path}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    v = result.verification
+    if v is not None:
+        for f in v.leftover:
+            where = f"{f.location} {f.path}" if f.location != "file" else f"{f.path}:{f.line}"
+            click.echo(f"left: {where} {f.rule_id} {f.preview}", err=True)
+        for problem in v.problems:
+            click.echo(f"problem: {problem}", err=True)
+        click.echo("verification: " + ("passed" if v.ok else f"FAILED ({len(v.leftover)} findings left, {len(v.problems)} problems)"))
+    click.echo("\nStill to do outside reposcrub's reach:")
+    for step in next_steps(result):
+        click.echo(f"  - {step}")
+    sys.exit(EXIT_FINDINGS if v is not None and not v.ok else EXIT_CLEAN)
+
+
 @cli.group()
 def profile() -> None:
     """Work with the organisation profile (.reposcrub.toml)."""

@@ -7,7 +7,9 @@ are cleaned as fast-export streams them, cached so each distinct value is done o
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,14 +23,26 @@ from reposcrub.scrub.replace import Replacer
 
 
 @contextlib.contextmanager
-def _cwd(path: Path) -> Iterator[None]:
-    # filter-repo works on the current directory.
+def _in_repo_quietly(path: Path, log: Path) -> Iterator[None]:
+    """filter-repo works on the current directory and talks on stdout and stderr, from
+    Python and from the git processes it starts: send all of it to a log file."""
     before = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
+    saved = [os.dup(1), os.dup(2)]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with log.open("wb") as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        os.chdir(path)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                yield
+        finally:
+            os.chdir(before)
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
 
 
 class _Callbacks:
@@ -99,8 +113,11 @@ def rewrite(mirror: Path, plan: Plan, replacer: Replacer) -> None:
         tag_callback=callbacks.tag,
         refname_callback=callbacks.refname,
     )
+    log = mirror.parent / "filter-repo.log"
     try:
-        with _cwd(mirror):
+        with _in_repo_quietly(mirror, log):
             repo_filter.run()
     except SystemExit as exc:
-        raise ReposcrubError(f"history rewrite failed (git-filter-repo exited with {exc.code})") from None
+        lines = log.read_text(errors="replace").strip().splitlines()
+        detail = f": {lines[-1]}" if lines else ""
+        raise ReposcrubError(f"history rewrite failed (git-filter-repo exited with {exc.code}){detail}") from None

@@ -78,7 +78,3 @@ def check_untouched_files(before: Path, after: Path, tips: dict[str, str], plan:
                 continue
             if new_tree.get(plan.new_path(path)) != oid:
                 v.problems.append(f"{path} changed at {old_tip[:10]} though it had no findings")
-
-
-def removed_rule_ids(plan: Plan, rules: list) -> set[str]:  # type: ignore[type-arg]
-    return secret_file_rules(rules)

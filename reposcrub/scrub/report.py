@@ -1,0 +1,70 @@
+"""The scrub report: what was replaced, by category and location; never the values."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from reposcrub.model import ScanResult
+from reposcrub.reporters.json import finding_dict
+from reposcrub.reporters.sarif import SarifReporter
+from reposcrub.scrub.run import ScrubResult
+
+
+def next_steps(result: ScrubResult) -> list[str]:
+    """What reposcrub cannot do for anyone who already pushed or shared the original."""
+    secrets = Counter(f.rule_id for f in result.scan.findings if f.category == "secret")
+    steps = [
+        "Rotate or revoke every credential that was found, even though the copy no longer holds it: "
+        + (", ".join(f"{rule} ({n})" for rule, n in sorted(secrets.items())) if secrets else "none were found") + ".",
+        "If the original was ever pushed: forks, clones and mirrors made from it keep the old history; ask for them to be deleted.",
+        "Forges keep pull-request refs (refs/pull/*, refs/merge-requests/*) and cached views of old commits; "
+        "ask the host's support to purge them and run garbage collection.",
+        "CI caches, build artifacts, package registries and backups made from the original still hold its content.",
+    ]
+    return steps
+
+
+def report_dict(result: ScrubResult, target: str) -> dict[str, Any]:
+    plan = result.plan
+    replaced = plan.replaced
+    v = result.verification
+    return {
+        "schema_version": 1,
+        "input": target,
+        "output": str(result.out),
+        "commit_map": str(result.commit_map) if result.commit_map else None,
+        "replaced": {
+            "total": len(replaced),
+            "by_category": dict(sorted(Counter(f.category for f in replaced).items())),
+            "by_rule": dict(sorted(Counter(f.rule_id for f in replaced).items())),
+        },
+        "renamed_paths": len(plan.paths),
+        "removed_files": sorted(plan.secret_files),
+        "review": [finding_dict(f) for f in plan.review],
+        "locations": [
+            {k: finding_dict(f)[k] for k in ("rule_id", "category", "location", "path", "line", "commit", "fingerprint")}
+            for f in replaced
+        ],
+        "verification": None if v is None else {
+            "ok": v.ok,
+            "leftover": [finding_dict(f) for f in v.leftover],
+            "problems": v.problems,
+            "review": [finding_dict(f) for f in v.review],
+        },
+        "notes": result.notes,
+        "next_steps": next_steps(result),
+    }
+
+
+def write_reports(result: ScrubResult, target: str) -> tuple[Path, Path]:
+    """<out>.scrub-report.json and .sarif, beside the copy, outside it."""
+    json_path = result.out.parent / f"{result.out.name}.scrub-report.json"
+    sarif_path = result.out.parent / f"{result.out.name}.scrub-report.sarif"
+    json_path.write_text(json.dumps(report_dict(result, target), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    replaced = ScanResult(target=target, findings=tuple(result.plan.replaced), rules=result.scan.rules,
+                          revision=result.scan.revision, repository_uri=result.scan.repository_uri)
+    with sarif_path.open("w", encoding="utf-8") as stream:
+        SarifReporter().write(replaced, stream)
+    return json_path, sarif_path
