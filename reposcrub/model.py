@@ -87,6 +87,8 @@ class Rule:
     examples: tuple[Example, ...] = ()
     negative_examples: tuple[Example, ...] = ()
     binary: bool = False  # may match binary content (magic bytes, path-only rules)
+    # Severity by syntactic context, e.g. {"comment": LOW}; None drops the finding there.
+    context_severity: tuple[tuple[str, Severity | None], ...] = ()
 
     @property
     def redacts(self) -> bool:

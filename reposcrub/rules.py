@@ -22,8 +22,9 @@ from reposcrub.model import CATEGORIES, Example, Rule, Severity
 _FIELDS = {
     "id", "name", "category", "severity", "description", "pattern", "keywords",
     "secret_group", "entropy", "path_pattern", "magic", "filters", "allow", "detector",
-    "replacement", "tags", "examples", "negative_examples", "binary",
+    "replacement", "tags", "examples", "negative_examples", "binary", "context_severity",
 }
+_CONTEXTS = ("string", "comment", "identifier", "other", "text")
 _ID = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 
 ALPHABETS = {
@@ -116,9 +117,24 @@ def rule_from_dict(entry: Mapping[str, Any], source: str = "<rule>") -> Rule:
         examples=_examples(entry.get("examples", ())),
         negative_examples=_examples(entry.get("negative_examples", ())),
         binary=bool(entry.get("binary", False)),
+        context_severity=_context_severity(entry.get("context_severity", {}), where),
     )
     _check(rule, where)
     return rule
+
+
+def _context_severity(raw: Any, where: str) -> tuple[tuple[str, Severity | None], ...]:
+    if not isinstance(raw, Mapping):
+        raise ReposcrubError(f"{where}: context_severity must map a context to a severity or 'drop'")
+    out: list[tuple[str, Severity | None]] = []
+    for context, value in sorted(raw.items()):
+        if context not in _CONTEXTS:
+            raise ReposcrubError(f"{where}: unknown context {context!r} (known: {', '.join(_CONTEXTS)})")
+        try:
+            out.append((context, None if value == "drop" else Severity.parse(str(value))))
+        except ValueError as exc:
+            raise ReposcrubError(f"{where}: {exc}") from None
+    return tuple(out)
 
 
 def _examples(raw: Iterable[Any]) -> tuple[Example, ...]:

@@ -14,6 +14,7 @@ from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_inline_allowed
 from reposcrub.model import Blob, Finding, Rule
 from reposcrub.profile import Profile
+from reposcrub.syntax import SyntaxContext
 
 # Code detectors by name; rules name theirs with `detector:`. "rules" runs the data rules.
 DETECTORS: dict[str, Callable[[Sequence[Rule], Profile], Detector]] = {
@@ -39,13 +40,21 @@ class Engine:
             raise ReposcrubError(f"rules name unknown detector(s): {', '.join(unknown)}")
         self.detectors: list[Detector] = [DETECTORS[name](self.rules, self.profile) for name in wanted]
 
+        self._by_id = {r.id: r for r in self.rules}
+        self._syntax: SyntaxContext | None = None
+
     def scan_blob(self, blob: Blob) -> list[Finding]:
         found: list[Finding] = []
         for detector in self.detectors:
             found.extend(detector.detect(blob))
         if not found:
             return found
-        return drop_overlaps(list(drop_inline_allowed(found, blob)))
+        found = list(drop_inline_allowed(found, blob))
+        if blob.provenance.location == "file" and found:
+            if self._syntax is None:
+                self._syntax = SyntaxContext()  # grammars load on the first file that needs one
+            found = self._syntax.annotate(found, blob, self._by_id)
+        return drop_overlaps(found)
 
 
 def _preference(f: Finding) -> tuple[int, int, int]:
