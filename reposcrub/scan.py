@@ -41,9 +41,12 @@ class Engine:
         self.detectors: list[Detector] = [DETECTORS[name](self.rules, self.profile) for name in wanted]
 
         self._by_id = {r.id: r for r in self.rules}
+        # Rules without a provider's format lose a tie on the same span to those with one.
+        self._generic = frozenset(r.id for r in self.rules if "generic" in r.id or "generic" in r.tags)
         self._syntax: SyntaxContext | None = None
 
-    def scan_blob(self, blob: Blob) -> list[Finding]:
+    def scan_blob(self, blob: Blob, resolve_overlaps: bool = True) -> list[Finding]:
+        """Findings of every detector in one blob; with resolve_overlaps, one per span and category."""
         found: list[Finding] = []
         for detector in self.detectors:
             found.extend(detector.detect(blob))
@@ -54,23 +57,22 @@ class Engine:
             if self._syntax is None:
                 self._syntax = SyntaxContext()  # grammars load on the first file that needs one
             found = self._syntax.annotate(found, blob, self._by_id)
-        return drop_overlaps(found)
+        return drop_overlaps(found, self._generic) if resolve_overlaps else found
 
 
-def _preference(f: Finding) -> tuple[int, int, int]:
-    specific = 0 if "generic" in f.rule_id else 1
-    return (specific, int(f.severity), f.end - f.start)
+def _preference(f: Finding, generic: frozenset[str]) -> tuple[int, int, int, str]:
+    return (0 if f.rule_id in generic else 1, int(f.severity), f.end - f.start, f.rule_id)
 
 
-def _pick(cluster: list[Finding]) -> list[Finding]:
+def _pick(cluster: list[Finding], generic: frozenset[str]) -> list[Finding]:
     kept: list[Finding] = []
-    for f in sorted(cluster, key=_preference, reverse=True):
+    for f in sorted(cluster, key=lambda f: _preference(f, generic), reverse=True):
         if not any(k.start < f.end and f.start < k.end for k in kept):
             kept.append(f)
     return kept
 
 
-def drop_overlaps(findings: list[Finding]) -> list[Finding]:
+def drop_overlaps(findings: list[Finding], generic: frozenset[str] = frozenset()) -> list[Finding]:
     """One finding per span and category: a provider rule beats a generic one on the
     same token, a longer match beats one inside it. Whole-file findings always stay."""
     if len(findings) < 2:
@@ -86,11 +88,11 @@ def drop_overlaps(findings: list[Finding]) -> list[Finding]:
         cluster_end = -1
         for f in group:
             if cluster and f.start >= cluster_end:
-                kept.extend(_pick(cluster))
+                kept.extend(_pick(cluster, generic))
                 cluster = []
             cluster.append(f)
             cluster_end = max(cluster_end, f.end) if len(cluster) > 1 else f.end
-        kept.extend(_pick(cluster))
+        kept.extend(_pick(cluster, generic))
     return sorted(kept, key=lambda f: (f.start, f.rule_id))
 
 

@@ -14,14 +14,19 @@ from detect_secrets.filters import heuristic as ds
 
 Filter = Callable[[str, str, str], bool]
 
+# Whole values that are placeholders, and fragments that only placeholders contain. Kept
+# narrow on purpose: a random 40-character secret must not match by chance (no bare
+# "my", "abc" or "xxxx" fragments).
 _PLACEHOLDER = re.compile(
-    r"^(?:x+|\*+|\.+|-+|#+|0+|1234.*|abc.*|null|none|nil|true|false|undefined|empty|"
+    r"^(?:x+|\*+|\.+|-+|#+|0+|null|none|nil|true|false|undefined|empty|"
     r"password|passwd|secret|token|changeme|change[_-]?me|redacted|removed|hidden|masked|"
-    r"placeholder|dummy|sample|example|fake|test|testing|todo|tbd|foo|bar|baz|qux)$|"
-    r"(?:^your[_-]?|^my[_-]?|<[^>]*>|\byour\b|example|placeholder|changeme|replace[_-]?me|"
-    r"insert[_-]|xxxx|\*\*\*\*|dummy|redacted|fake[_-]?|not[_-]?a[_-]?real|sample)",
+    r"placeholder|dummy|sample|example|fake|test|testing|todo|tbd|foo|bar|baz|qux|"
+    r"123456\d*|abcdef\w{0,4}|1234567890abcdef)$|"
+    r"(?:^your[_-]?|^my[_-]|<[^>]*>|\byour\b|example|placeholder|changeme|replace[_-]?me|"
+    r"insert[_-]|\*\*\*\*|dummy|redacted|fake[_-]|not[_-]?a[_-]?real|sample)",
     re.IGNORECASE,
 )
+_X_RUN = re.compile(r"xxxxxx|XXXXXX")
 _TEMPLATE = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)[sd]|^\$[A-Za-z_]|^%[A-Z_]+%$|\{[A-Za-z_]+\}|\#\{[^}]*\}|@[A-Za-z_]+@")
 _CODE = re.compile(r"[()\[\]]|^(?:self|this|os|env|process|config|settings|params|args|request)\.|^[a-z_]+(?:\.[a-z_]+)+$")
 _IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$")
@@ -37,8 +42,18 @@ def shannon_entropy(text: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
 
 
+def _ascending_run(text: str, length: int = 8) -> bool:
+    """abcdefgh, 12345678: keyboard filler, never a random secret."""
+    run = 1
+    for a, b in zip(text, text[1:]):
+        run = run + 1 if ord(b) - ord(a) == 1 else 1
+        if run >= length:
+            return True
+    return False
+
+
 def _placeholder(secret: str, line: str, path: str) -> bool:
-    return bool(_PLACEHOLDER.search(secret))
+    return bool(_PLACEHOLDER.search(secret) or _X_RUN.search(secret)) or _ascending_run(secret)
 
 
 def _templated(secret: str, line: str, path: str) -> bool:

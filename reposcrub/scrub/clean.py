@@ -6,6 +6,7 @@ by the same detectors that verification uses.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from reposcrub.model import Blob, Finding, Provenance, Severity
@@ -20,6 +21,7 @@ class Cleaned:
     data: bytes
     replaced: list[Finding] = field(default_factory=list)
     leftover: list[Finding] = field(default_factory=list)
+    broke_syntax: bool = False  # parsed cleanly before, not after
 
     @property
     def changed(self) -> bool:
@@ -41,6 +43,26 @@ def _outermost(findings: list[Finding]) -> list[Finding]:
     return chosen
 
 
+_NOT_IDENTIFIER = re.compile(rb"[^A-Za-z0-9_]")
+
+
+def _fit(replacement: bytes, context: str) -> bytes:
+    """A replacement inside a code identifier must itself be one."""
+    if context == "identifier" and _NOT_IDENTIFIER.search(replacement):
+        return _NOT_IDENTIFIER.sub(b"_", replacement)
+    return replacement
+
+
+def _breaks_syntax(before: bytes, after: bytes, path: str) -> bool:
+    from reposcrub.parse.treesitter import parse_context
+
+    old = parse_context(before, path)
+    if old is None or old.has_errors():
+        return False
+    new = parse_context(after, path)
+    return new is not None and new.has_errors()
+
+
 class Cleaner:
     def __init__(self, engine: Engine, replacer: Replacer, threshold: Severity = Severity.LOW) -> None:
         self.engine = engine
@@ -48,6 +70,12 @@ class Cleaner:
         self.threshold = threshold
 
     def clean(self, data: bytes, provenance: Provenance) -> Cleaned:
+        result = self._clean(data, provenance)
+        if result.changed and provenance.location == "file":
+            result.broke_syntax = _breaks_syntax(data, result.data, provenance.path)
+        return result
+
+    def _clean(self, data: bytes, provenance: Provenance) -> Cleaned:
         result = Cleaned(data)
         for _ in range(MAX_ROUNDS):
             blob = Blob(data=result.data, provenance=provenance)
@@ -57,7 +85,7 @@ class Cleaner:
             edits = _outermost(found)
             pieces, last = [], 0
             for f in edits:
-                pieces += [result.data[last : f.start], self.replacer.replace(f)]
+                pieces += [result.data[last : f.start], _fit(self.replacer.replace(f), f.context)]
                 last = f.end
             new = b"".join(pieces) + result.data[last:]
             if new == result.data:

@@ -25,6 +25,7 @@ class Plan:
     replaced: list[Finding] = field(default_factory=list)
     leftover: list[Finding] = field(default_factory=list)
     review: list[Finding] = field(default_factory=list)  # reported, not changed (documents, too large)
+    broken_syntax: list[str] = field(default_factory=list)  # paths that parsed before and not after
 
     def new_path(self, path: str) -> str:
         return self.paths.get(path, path)
@@ -63,6 +64,8 @@ def _plan_blobs(plan: Plan, findings: Iterable[Finding], cleaner: Cleaner, repo:
         cleaned = cleaner.clean(obj.data, Provenance(path=first_path[obj.oid]))
         plan.replaced.extend(cleaned.replaced)
         plan.leftover.extend(cleaned.leftover)
+        if cleaned.broke_syntax:
+            plan.broken_syntax.append(first_path[obj.oid])
         if cleaned.data != obj.data:
             plan.blobs[obj.oid] = cleaned.data
 
