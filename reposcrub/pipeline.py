@@ -12,7 +12,7 @@ from reposcrub.filters import drop_baselined
 from reposcrub.model import Blob, Rule, ScanResult
 from reposcrub.detectors.identifiers import name_words
 from reposcrub.profile import Person, Profile, from_flags, load_profile
-from reposcrub.rules import load_rules
+from reposcrub.rules import builtin_rules
 from reposcrub.scan import Engine, default_jobs, run
 from reposcrub.sources import gitwalk
 from reposcrub.sources.history import HistoryScope, HistorySource, head_revision
@@ -54,7 +54,7 @@ def enabled_rules(options: ScanOptions, profile: Profile) -> list[Rule]:
     Raises:
         ReposcrubError: a disabled or overridden rule id does not exist.
     """
-    rules = load_rules()
+    rules = builtin_rules()
     disabled = options.disabled_rules | set(profile.disabled_rules)
     overrides = dict(profile.severity_overrides)
     unknown = (disabled | set(overrides)) - {r.id for r in rules}

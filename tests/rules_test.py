@@ -18,6 +18,10 @@ def test_rule_examples(rule, seed):
     assert not failures, "\n".join(failures)
 
 
+def test_every_builtin_pattern_compiles_in_re2():
+    assert len(load_rules(compile_patterns=True)) == len(RULES)
+
+
 def test_rule_ids_are_unique_and_namespaced():
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))

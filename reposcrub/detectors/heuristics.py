@@ -10,9 +10,21 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from detect_secrets.filters import heuristic as ds
+from types import ModuleType
 
 Filter = Callable[[str, str, str], bool]
+_ds: ModuleType | None = None
+
+
+def _heuristics() -> ModuleType:
+    """detect-secrets' heuristics, imported on first use: the package pulls in its plugins
+    and requests (about half a second), which a pre-commit run rarely needs."""
+    global _ds
+    if _ds is None:
+        from detect_secrets.filters import heuristic
+
+        _ds = heuristic
+    return _ds
 
 # Whole values that are placeholders, and fragments that only placeholders contain. Kept
 # narrow on purpose: a random 40-character secret must not match by chance (no bare
@@ -57,6 +69,7 @@ def _placeholder(secret: str, line: str, path: str) -> bool:
 
 
 def _templated(secret: str, line: str, path: str) -> bool:
+    ds = _heuristics()
     return bool(_TEMPLATE.search(secret)) or ds.is_templated_secret(secret) or ds.is_prefixed_with_dollar_sign(secret)
 
 
@@ -65,15 +78,15 @@ def _code(secret: str, line: str, path: str) -> bool:
 
 
 def _digest(secret: str, line: str, path: str) -> bool:
-    return bool(_HEX_DIGEST.match(secret)) and (bool(_DIGEST_CONTEXT.search(line)) or ds.is_lock_file(path))
+    return bool(_HEX_DIGEST.match(secret)) and (bool(_DIGEST_CONTEXT.search(line)) or _heuristics().is_lock_file(path))
 
 
 def _lockfile(secret: str, line: str, path: str) -> bool:
-    return ds.is_lock_file(path)
+    return _heuristics().is_lock_file(path)
 
 
 def _indirect(secret: str, line: str, path: str) -> bool:
-    return ds.is_indirect_reference(line)
+    return _heuristics().is_indirect_reference(line)
 
 
 FILTERS: dict[str, Filter] = {
@@ -83,9 +96,9 @@ FILTERS: dict[str, Filter] = {
     "digest": _digest,
     "lockfile": _lockfile,
     "indirect": _indirect,
-    "uuid": lambda s, line, p: ds.is_potential_uuid(s),
-    "sequential": lambda s, line, p: ds.is_sequential_string(s),
-    "id-string": lambda s, line, p: ds.is_likely_id_string(s, line),
-    "not-alnum": lambda s, line, p: ds.is_not_alphanumeric_string(s),
-    "swagger": lambda s, line, p: ds.is_swagger_file(p),
+    "uuid": lambda s, line, p: _heuristics().is_potential_uuid(s),
+    "sequential": lambda s, line, p: _heuristics().is_sequential_string(s),
+    "id-string": lambda s, line, p: _heuristics().is_likely_id_string(s, line),
+    "not-alnum": lambda s, line, p: _heuristics().is_not_alphanumeric_string(s),
+    "swagger": lambda s, line, p: _heuristics().is_swagger_file(p),
 }

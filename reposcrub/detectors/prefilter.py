@@ -14,6 +14,9 @@ except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
 
 
+HYPERSCAN_AFTER_BYTES = 2 << 20
+
+
 class KeywordPrefilter:
     """Maps a blob to the indices of the rules whose keywords occur in it."""
 
@@ -25,7 +28,8 @@ class KeywordPrefilter:
         for rule_index, kws in enumerate(keywords_per_rule):
             for k in kws:
                 self._rules_of[index[k]].append(rule_index)
-        self._db = self._compile() if hyperscan is not None and self._keywords else None
+        self._db: object | None = None
+        self._bytes_seen = 0
 
     def _compile(self) -> object:
         db = hyperscan.Database()
@@ -48,6 +52,11 @@ class KeywordPrefilter:
         return hits
 
     def _matched_keywords(self, data: bytes) -> set[int]:
+        # Compiling the keyword database costs a fifth of a second: worth it for a
+        # repository, not for the handful of small files a pre-commit run sees.
+        self._bytes_seen += len(data)
+        if self._db is None and hyperscan is not None and self._keywords and self._bytes_seen > HYPERSCAN_AFTER_BYTES:
+            self._db = self._compile()
         if self._db is None:
             lowered = data.lower()
             return {n for n, k in enumerate(self._keywords) if k.encode() in lowered}

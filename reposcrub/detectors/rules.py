@@ -34,7 +34,8 @@ class RuleDetector:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self._content = [r for r in rules if r.pattern and not r.detector]
         self._files = [r for r in rules if not r.pattern and not r.detector and (r.path_pattern or r.magic)]
-        self._compiled = [self._compile_rule(r) for r in self._content]
+        # Compiled on first use: a pre-commit run over a few files needs only a few rules.
+        self._compiled: list[_Compiled | None] = [None] * len(self._content)
         self._file_compiled = [self._compile_rule(r) for r in self._files]
         self._prefilter = KeywordPrefilter([r.keywords for r in self._content])
 
@@ -71,6 +72,8 @@ class RuleDetector:
         lines: LineIndex | None = None
         for index in sorted(self._prefilter.candidates(data)):
             c = self._compiled[index]
+            if c is None:
+                c = self._compiled[index] = self._compile_rule(self._content[index])
             if c.path is not None and not c.path.search(path):  # type: ignore[attr-defined]
                 continue
             for match in c.pattern.finditer(data):  # type: ignore[attr-defined]

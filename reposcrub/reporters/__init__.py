@@ -10,13 +10,26 @@ class Reporter(Protocol):
     def write(self, result: ScanResult, stream: TextIO) -> None: ...
 
 
-def reporter_for(name: str, color: bool = False) -> Reporter:
-    from reposcrub.reporters import json as json_reporter
-    from reposcrub.reporters import sarif, text
+def _text(color: bool) -> Reporter:
+    from reposcrub.reporters.text import TextReporter
 
-    reporters: dict[str, Reporter] = {
-        "text": text.TextReporter(color=color),
-        "json": json_reporter.JsonReporter(),
-        "sarif": sarif.SarifReporter(),
-    }
-    return reporters[name]
+    return TextReporter(color=color)
+
+
+def _json(color: bool) -> Reporter:
+    from reposcrub.reporters.json import JsonReporter
+
+    return JsonReporter()
+
+
+def _sarif(color: bool) -> Reporter:
+    from reposcrub.reporters.sarif import SarifReporter  # sarif_om and attrs: only when asked for
+
+    return SarifReporter()
+
+
+REPORTERS = {"text": _text, "json": _json, "sarif": _sarif}
+
+
+def reporter_for(name: str, color: bool = False) -> Reporter:
+    return REPORTERS[name](color)

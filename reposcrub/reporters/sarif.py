@@ -68,7 +68,7 @@ def _descriptor(rule: Rule) -> om.ReportingDescriptor:
         help=om.MultiformatMessageString(text=help_text, markdown=f"**{rule.name}**\n\n{help_text}"),
         default_configuration=om.ReportingConfiguration(level=_LEVEL[rule.severity]),
         properties={
-            "tags": ["security", rule.category, *rule.tags],
+            "tags": list(dict.fromkeys(["security", rule.category, *rule.tags])),
             "security-severity": _SECURITY_SEVERITY[rule.severity],
             "precision": "high" if rule.category != "secret" or rule.keywords else "medium",
             "problem.severity": "error" if rule.severity >= Severity.HIGH else "warning",
