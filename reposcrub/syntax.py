@@ -27,7 +27,7 @@ class SyntaxContext:
         spans = [f for f in findings if f.end > f.start]
         if not spans or language_for(blob.path) is None:
             return findings
-        index = parse_context(blob.data, blob.path, self._parsers)
+        index = parse_context(blob.data, blob.path, self._parsers, spans=[(f.start, f.end) for f in spans])
         if index is None:
             return findings
         out = []

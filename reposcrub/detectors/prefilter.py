@@ -14,7 +14,7 @@ except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
 
 
-HYPERSCAN_AFTER_BYTES = 2 << 20
+HYPERSCAN_AFTER_BYTES = 256 << 10
 
 
 class KeywordPrefilter:

@@ -38,6 +38,15 @@ class RuleDetector:
         self._compiled: list[_Compiled | None] = [None] * len(self._content)
         self._file_compiled = [self._compile_rule(r) for r in self._files]
         self._prefilter = KeywordPrefilter([r.keywords for r in self._content])
+        # One pass over a path answers every path rule; most paths match none.
+        self._path_set = re2.Set.SearchSet(_RE2_OPTIONS)
+        self._path_rules: list[int] = []
+        for index, r in enumerate(self._files):
+            if r.path_pattern is not None:
+                self._path_set.Add(r.path_pattern.encode())
+                self._path_rules.append(index)
+        self._path_set.Compile()
+        self._magic_rules = [i for i, r in enumerate(self._files) if r.path_pattern is None]
 
     @staticmethod
     def _compile_rule(rule: Rule) -> _Compiled:
@@ -57,9 +66,9 @@ class RuleDetector:
         if blob.provenance.location != "file":
             return
         path = blob.path.encode("utf-8", "surrogateescape")
-        for c in self._file_compiled:
-            if c.path is not None and not c.path.search(path):  # type: ignore[attr-defined]
-                continue
+        matched = [self._path_rules[i] for i in self._path_set.Match(path) or ()]
+        for index in sorted(matched + self._magic_rules):
+            c = self._file_compiled[index]
             if c.rule.magic is not None and not blob.data.startswith(c.rule.magic):
                 continue
             if any(a.search(path) for a in c.allow):  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ import bisect
 import importlib
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -158,23 +158,29 @@ class Parsers:
             self._grammars[language] = _load(LANGUAGES[language])
         return self._grammars[language]
 
-    def parse(self, data: bytes, language: str) -> SyntaxIndex | None:
-        """Index data as language, or None when it should be scanned as plain text."""
+    def parse(self, data: bytes, language: str, spans: Sequence[tuple[int, int]] | None = None) -> SyntaxIndex | None:
+        """Index data as language, or None when it should be scanned as plain text.
+
+        With spans, only the nodes around those byte spans are indexed: the parse is
+        cheap, walking every node of a large file is not, and a scan asks about a few.
+        """
         if language not in LANGUAGES or not self.limits.accepts(data):
             return None
         try:
             grammar = self.grammar(language)
-            return None if grammar is None else _index(data, language, grammar)
+            return None if grammar is None else _index(data, language, grammar, spans)
         except Exception:  # a parse problem must never fail a scan: scan the file as plain text
             return None
 
 
-def parse_context(data: bytes, path: str, parsers: Parsers | None = None) -> SyntaxIndex | None:
-    """Index data by the language of path; None means plain text. Never raises."""
+def parse_context(data: bytes, path: str, parsers: Parsers | None = None,
+                  spans: Sequence[tuple[int, int]] | None = None) -> SyntaxIndex | None:
+    """Index data by the language of path (only around spans, when given); None means
+    plain text. Never raises."""
     language = language_for(path)
     if language is None:
         return None
-    return (parsers or Parsers()).parse(data, language)
+    return (parsers or Parsers()).parse(data, language, spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,19 +244,32 @@ def _query_source(spec: LanguageSpec) -> str:
     return "\n".join(patterns)
 
 
-def _index(data: bytes, language: str, grammar: _Grammar) -> SyntaxIndex:
+def _index(data: bytes, language: str, grammar: _Grammar, spans: Sequence[tuple[int, int]] | None = None) -> SyntaxIndex:
     tree = grammar.parser.parse(data)
-    items = sorted(_intervals(data, tree, grammar.query, LANGUAGES[language].delimiters))
+    delimiters = LANGUAGES[language].delimiters
+    if spans is None:
+        items = sorted(_intervals(data, tree, grammar.query, delimiters))
+    else:
+        # Captures intersecting each span include the nodes enclosing it: enough to answer
+        # context_at and string_span for those spans.
+        found = {}
+        for start, end in spans:
+            for item in _intervals(data, tree, grammar.query, delimiters, (start, max(end, start + 1))):
+                found.setdefault((item[0], item[1], item[4]), item)
+        items = sorted(found.values())
     ends = tuple(-item[1] for item in items)
     return SyntaxIndex(language, tree.root_node.has_error, tuple(item[0] for item in items), ends, _parents(ends),
                        tuple(item[4] for item in items), tuple(item[5] for item in items))
 
 
-def _intervals(data: bytes, tree: tree_sitter.Tree, query: tree_sitter.Query,
-               delimiters: tuple[str, ...]) -> Iterator[tuple[int, int, int, int, str, tuple[int, int] | None]]:
+def _intervals(data: bytes, tree: tree_sitter.Tree, query: tree_sitter.Query, delimiters: tuple[str, ...],
+               byte_range: tuple[int, int] | None = None) -> Iterator[tuple[int, int, int, int, str, tuple[int, int] | None]]:
     """(start, -end, rank, tie-break, context, string contents), to sort outer before inner."""
     tick = itertools.count()
-    for name, nodes in tree_sitter.QueryCursor(query).captures(tree.root_node).items():
+    cursor = tree_sitter.QueryCursor(query)
+    if byte_range is not None:
+        cursor.set_byte_range(*byte_range)
+    for name, nodes in cursor.captures(tree.root_node).items():
         kind, shape, rank = _CAPTURES[name]
         for node in nodes:
             start, end = node.start_byte, node.end_byte

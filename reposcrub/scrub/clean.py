@@ -56,10 +56,10 @@ def _fit(replacement: bytes, context: str) -> bytes:
 def _breaks_syntax(before: bytes, after: bytes, path: str) -> bool:
     from reposcrub.parse.treesitter import parse_context
 
-    old = parse_context(before, path)
+    old = parse_context(before, path, spans=())
     if old is None or old.has_errors():
         return False
-    new = parse_context(after, path)
+    new = parse_context(after, path, spans=())
     return new is not None and new.has_errors()
 
 
