@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from reposcrub import __version__
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import Severity
+
+if TYPE_CHECKING:
+    from reposcrub.pipeline import ScanOptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 _SEVERITIES = [s.label for s in Severity]
@@ -58,39 +62,62 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
+    """The options that choose what a scan covers, shared by scan and baseline."""
+    options = [
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."),
+        click.option("--max-file-size", type=click.IntRange(min=1), default=None,
+                     help="Bytes; larger files are reported, not scanned."),
+        click.option("--disable", multiple=True, help="Rule id to disable (repeatable)."),
+        click.option("--no-history", is_flag=True, help="Git targets: scan the work tree only, not the history."),
+        click.option("--since", type=str, default=None, help="Only commits more recent than this date (git date syntax)."),
+        click.option("--rev-range", type=str, default=None, help="Only commits in this range, e.g. origin/main..HEAD."),
+        click.option("--pushed", is_flag=True, help="Only the commits being pushed (pre-push hook: reads "
+                     "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF, else the upstream..HEAD range)."),
+        click.option("--staged", is_flag=True, help="Only what the index would commit (for the pre-commit hook)."),
+        click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Organisation profile (TOML). Default: .reposcrub.toml or [tool.reposcrub] in pyproject.toml."),
+        click.option("--org", "orgs", multiple=True, help="An organisation name to find (repeatable)."),
+        click.option("--domain", "domains", multiple=True, help="An organisation domain to find (repeatable)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) -> ScanOptions:
+    from reposcrub.pipeline import ScanOptions, pushed_range
+
+    rev_range = kw["rev_range"]
+    if kw["pushed"]:
+        rev_range = pushed_range()
+    extra = {k: kw[k] for k in ("jobs", "max_file_size") if kw[k] is not None}
+    return ScanOptions(
+        disabled_rules=frozenset(kw["disable"]), history=not kw["no_history"], staged=kw["staged"],
+        since=kw["since"], rev_range=rev_range, profile_file=kw["profile_file"], orgs=kw["orgs"],
+        domains=kw["domains"], baseline=baseline, **extra,
+    )
+
+
 @cli.command()
 @click.argument("target", type=str, default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option("--output", "-o", type=str, default=None, help="Write the report to this file (default: stdout).")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
               help="Exit 1 when findings at or above this severity exist.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Bytes; larger files are reported, not scanned.")
-@click.option("--disable", multiple=True, help="Rule id to disable (repeatable).")
-@click.option("--no-history", is_flag=True, help="Git targets: scan the work tree only, not the history.")
-@click.option("--since", type=str, default=None, help="Only commits more recent than this date (git date syntax).")
-@click.option("--rev-range", type=str, default=None, help="Only commits in this range, e.g. origin/main..HEAD.")
-@click.option("--staged", is_flag=True, help="Only what the index would commit (for the pre-commit hook).")
-@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Organisation profile (TOML). Default: .reposcrub.toml or [tool.reposcrub] in pyproject.toml.")
-@click.option("--org", "orgs", multiple=True, help="An organisation name to find (repeatable).")
-@click.option("--domain", "domains", multiple=True, help="An organisation domain to find (repeatable).")
-def scan(target: str, fmt: str, output: str | None, fail_on: Severity, jobs: int | None,
-         max_file_size: int | None, disable: tuple[str, ...], no_history: bool, since: str | None,
-         rev_range: str | None, staged: bool, profile_file: Path | None, orgs: tuple[str, ...],
-         domains: tuple[str, ...]) -> None:
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Report only findings whose fingerprints are not in this baseline.")
+@_scan_options
+def scan(target: str, fmt: str, output: str | None, fail_on: Severity, baseline_file: Path | None,
+         **kw: Any) -> None:
     """Scan TARGET: a folder, a git work tree or bare repository (with its whole history),
     or a git URL (mirror-cloned into a temporary directory)."""
-    from reposcrub.pipeline import ScanOptions, scan_target
+    from reposcrub import baseline
+    from reposcrub.pipeline import scan_target
     from reposcrub.reporters import reporter_for
 
-    opts = {"jobs": jobs, "max_file_size": max_file_size}
-    options = ScanOptions(
-        disabled_rules=frozenset(disable), history=not no_history, staged=staged, since=since,
-        rev_range=rev_range, profile_file=profile_file, orgs=orgs, domains=domains,
-        **{k: v for k, v in opts.items() if v is not None},
-    )
-    result = scan_target(target, options)
+    accepted = baseline.load(baseline_file) if baseline_file is not None else frozenset()
+    result = scan_target(target, _options_from(kw, accepted))
     stream = _open_output(output)
     try:
         reporter_for(fmt, color=fmt == "text" and stream.isatty()).write(result, stream)
@@ -136,6 +163,45 @@ def rules_test(files: tuple[Path, ...], seeds: int) -> None:
     examples = sum(len(r.examples) + len(r.negative_examples) for r in loaded)
     click.echo(f"{len(loaded)} rules, {examples} examples, {len(failures)} failures")
     sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
+
+
+@cli.group("baseline")
+def baseline_group() -> None:
+    """Accept the current findings, so that scans report only new ones."""
+
+
+def _write_baseline(target: str, output: Path, kw: dict[str, Any]) -> None:
+    from reposcrub import baseline
+    from reposcrub.pipeline import scan_target
+
+    result = scan_target(target, _options_from(kw))
+    try:
+        output.write_text(baseline.render(result.findings, list(result.rules), str(kw["profile_file"] or "")), encoding="utf-8")
+    except OSError as exc:
+        raise ReposcrubError(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output}: {len({f.fingerprint for f in result.findings})} accepted fingerprints")
+
+
+@baseline_group.command("create")
+@click.argument("target", type=str, default=".")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path(".reposcrub-baseline.json"),
+              show_default=True)
+@_scan_options
+def baseline_create(target: str, output: Path, **kw: Any) -> None:
+    """Scan TARGET and accept every finding. Refuses to overwrite an existing baseline."""
+    if output.exists():
+        raise ReposcrubError(f"{output} exists; use `reposcrub baseline update` to refresh it")
+    _write_baseline(target, output, kw)
+
+
+@baseline_group.command("update")
+@click.argument("target", type=str, default=".")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path(".reposcrub-baseline.json"),
+              show_default=True)
+@_scan_options
+def baseline_update(target: str, output: Path, **kw: Any) -> None:
+    """Rescan TARGET and replace the baseline with its current findings (resolved ones drop out)."""
+    _write_baseline(target, output, kw)
 
 
 @cli.command("scrub")

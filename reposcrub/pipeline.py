@@ -48,6 +48,24 @@ def with_identity_people(profile: Profile, repo: Path) -> Profile:
     return profile.merged(Profile(people=tuple(dict.fromkeys(people)))) if people else profile
 
 
+def pushed_range() -> str:
+    """The commits a push sends: pre-commit's pre-push variables, else upstream..HEAD.
+
+    Raises:
+        ReposcrubError: neither is available.
+    """
+    import os
+
+    source, target = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if source and target:
+        # A new branch has no remote commit yet: pre-commit passes all zeros.
+        return target if set(source) == {"0"} else f"{source}..{target}"
+    upstream = git.run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], cwd=Path("."), check=False)
+    if upstream.strip():
+        return f"{upstream.decode().strip()}..HEAD"
+    raise ReposcrubError("--pushed: no PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF and no upstream branch; use --rev-range A..B")
+
+
 def enabled_rules(options: ScanOptions, profile: Profile) -> list[Rule]:
     """The rule pack less disabled rules, with the profile's severity overrides.
 
@@ -97,7 +115,7 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
         profile = with_identity_people(profile, target.path)
     rules = enabled_rules(options, profile)
     engine = Engine(rules, profile)
-    notes: list[str] = []
+    notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters)
     findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
@@ -126,7 +144,7 @@ def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Co
         return
     skip: frozenset[str] = frozenset()
     if target.kind in ("worktree", "folder"):
-        tree = WorktreeSource(target.path, max_file_size=options.max_file_size)
+        tree = WorktreeSource(target.path, max_file_size=options.max_file_size, use_git=target.kind == "worktree")
         yield from tree.blobs()
         counters.files, counters.bytes = tree.files_seen, tree.bytes_seen
         skip = frozenset(tree.oids)

@@ -23,6 +23,7 @@ class Target:
     path: Path
     kind: str  # "folder", "worktree", "bare"
     repository_uri: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def is_url(text: str) -> bool:
@@ -44,8 +45,14 @@ def classify(path: Path, label: str | None = None) -> Target:
     if not path.is_dir():
         raise ReposcrubError(f"{path} is a file; give a folder, repository or git URL")
     shown = label or str(path)
-    if git.toplevel(path) is not None:
+    top = git.toplevel(path)
+    if top is not None and top.resolve() == path.resolve():
         return Target(shown, path, "worktree", path.resolve().as_uri())
+    if top is not None:
+        # Part of a larger work tree: the user means this folder, all of it, not the
+        # enclosing repository's history.
+        return Target(shown, path, "folder", notes=("a folder inside a git work tree: every file in it is scanned, "
+                                                    "history is not; scan the top level for history",))
     if git.rev_parse_flag(path, "--is-bare-repository"):
         return Target(shown, path, "bare", path.resolve().as_uri())
     return Target(shown, path, "folder")

@@ -159,3 +159,12 @@ def test_parallel_and_serial_scans_agree(tmp_path):
     serial = json.loads(invoke("scan", str(tmp_path), "--format", "json", "-j", "1").output)["findings"]
     parallel = json.loads(invoke("scan", str(tmp_path), "--format", "json", "-j", "2").output)["findings"]
     assert serial == parallel and len(serial) == 400
+
+
+def test_folder_inside_a_work_tree_is_scanned_as_a_folder(tmp_path):
+    key = fake("AKIA", UPPER_B32, 16)
+    repo = make_repo(tmp_path / "r", {".gitignore": "out/\n", "top.py": f"K = '{key}'\n"})
+    write_files(repo, {"out/probe.py": f"K = '{key}'\n"})
+    doc = json.loads(invoke("scan", str(repo / "out"), "--format", "json").output)
+    assert [f["path"] for f in doc["findings"] if f["rule_id"] == "secret/aws-access-key-id"] == ["probe.py"]
+    assert any("inside a git work tree" in n for n in doc["notes"])

@@ -41,6 +41,9 @@ class TextReporter:
         for note in result.notes:
             stream.write(f"note: {note}\n")
         stream.write(self._summary(result))
+        if result.findings:
+            stream.write("\nA false positive? Add `reposcrub: allow RULE-ID` in a comment on its line, list the path in "
+                         ".reposcrubignore, or accept current findings with `reposcrub baseline create`.\n")
 
     def _summary(self, result: ScanResult) -> str:
         if not result.findings:
