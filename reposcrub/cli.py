@@ -1,6 +1,7 @@
 """Command line: parse, call a library function, choose the exit code."""
 from __future__ import annotations
 
+import dataclasses
 import sys
 import traceback
 from collections.abc import Callable
@@ -85,6 +86,10 @@ def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
     return f
 
 
+def _progress(blobs: int, size: int) -> None:
+    click.echo(f"\r\033[Kscanning: {blobs} files and objects, {size / 1e6:.1f} MB", nl=False, err=True)
+
+
 def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) -> ScanOptions:
     from reposcrub.pipeline import ScanOptions, pushed_range
 
@@ -117,7 +122,12 @@ def scan(target: str, fmt: str, output: str | None, fail_on: Severity, baseline_
     from reposcrub.reporters import reporter_for
 
     accepted = baseline.load(baseline_file) if baseline_file is not None else frozenset()
-    result = scan_target(target, _options_from(kw, accepted))
+    options = _options_from(kw, accepted)
+    if sys.stderr.isatty():
+        options = dataclasses.replace(options, progress=_progress)
+    result = scan_target(target, options)
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)
     stream = _open_output(output)
     try:
         reporter_for(fmt, color=fmt == "text" and stream.isatty()).write(result, stream)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,6 +35,7 @@ class ScanOptions:
     orgs: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     profile: Profile | None = None  # given explicitly (scrub verification): no lookup
+    progress: Callable[[int, int], None] | None = None  # (blobs, bytes) read so far
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -118,6 +119,8 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters)
+    if options.progress is not None:
+        blobs = _reporting(blobs, options.progress)
     findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
     findings.sort(key=lambda f: f.sort_key())
     revision = head_revision(target.path) if target.kind != "folder" else None
@@ -132,6 +135,19 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
         revision=revision if options.history and not options.staged else None,
         repository_uri=target.repository_uri,
     )
+
+
+def _reporting(blobs: Iterator[Blob], progress: Callable[[int, int], None]) -> Iterator[Blob]:
+    count = size = 0
+    last = time.monotonic()
+    for blob in blobs:
+        count += 1
+        size += len(blob.data)
+        if time.monotonic() - last > 0.2:
+            progress(count, size)
+            last = time.monotonic()
+        yield blob
+    progress(count, size)
 
 
 def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Counters) -> Iterator[Blob]:
