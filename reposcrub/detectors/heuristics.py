@@ -34,17 +34,22 @@ _PLACEHOLDER = re.compile(
     r"password|passwd|secret|token|changeme|change[_-]?me|redacted|removed|hidden|masked|"
     r"placeholder|dummy|sample|example|fake|test|testing|todo|tbd|foo|bar|baz|qux|"
     r"123456\d*|abcdef\w{0,4}|1234567890abcdef)$|"
-    r"(?:^your[_-]?|^my[_-]|<[^>]*>|\byour\b|example|placeholder|changeme|replace[_-]?me|"
+    r"(?:^your[_-]?|^my[_-]?(?:pass|password|secret|token|key|api)|<[^>]*>|\byour\b|example|placeholder|changeme|replace[_-]?me|"
     r"insert[_-]|\*\*\*\*|dummy|redacted|fake[_-]|not[_-]?a[_-]?real|sample)",
     re.IGNORECASE,
 )
 _X_RUN = re.compile(r"xxxxxx|XXXXXX")
 _TEMPLATE = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)[sd]|^\$[A-Za-z_]|^%[A-Z_]+%$|\{[A-Za-z_]+\}|\#\{[^}]*\}|@[A-Za-z_]+@")
 _CODE = re.compile(r"[()\[\]]|^(?:self|this|os|env|process|config|settings|params|args|request)\.|^[a-z_]+(?:\.[a-z_]+)+$")
-_IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$")
+_IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$|^[a-z]+(?:-[a-z]+)+(?:-v?[0-9]+)?$")
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)
 _DIGEST_CONTEXT = re.compile(r"(?i)sha\d*|md5|hash|checksum|digest|integrity|commit|revision|etag|fingerprint")
-_PATH_LIKE = re.compile(r"^(?:[./~]|[A-Za-z]:\\)|^[\w.-]+/[\w./-]+$")
+# Paths look like lowercase words joined by slashes (not base64, which mixes case).
+_PATH_LIKE = re.compile(r"^(?:[./~]|[A-Za-z]:\\)|^[a-z][a-z0-9_.-]*(?:/[a-z0-9_.-]+)+$")
+_EXAMPLE_HOST = re.compile(
+    r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|test|invalid))(?:[:/?#\s\"']|$)",
+    re.IGNORECASE,
+)
 
 
 def shannon_entropy(text: str) -> float:
@@ -86,7 +91,17 @@ def _lockfile(secret: str, line: str, path: str) -> bool:
 
 
 def _indirect(secret: str, line: str, path: str) -> bool:
-    return _heuristics().is_indirect_reference(line)
+    """`x = get_secret()` and `x = config["y"]`; but a quoted literal inside a call,
+    `Client(api_key="...")`, is exactly the leak and stays."""
+    if f'"{secret}"' in line or f"'{secret}'" in line:
+        return False
+    return bool(_heuristics().is_indirect_reference(line))
+
+
+def _example_host(secret: str, line: str, path: str) -> bool:
+    """user:secret@db.example.com: credentials in documentation URLs."""
+    at = line.find(secret)
+    return at >= 0 and bool(_EXAMPLE_HOST.match(line, at + len(secret)))
 
 
 FILTERS: dict[str, Filter] = {
@@ -96,6 +111,7 @@ FILTERS: dict[str, Filter] = {
     "digest": _digest,
     "lockfile": _lockfile,
     "indirect": _indirect,
+    "example-host": _example_host,
     "uuid": lambda s, line, p: _heuristics().is_potential_uuid(s),
     "sequential": lambda s, line, p: _heuristics().is_sequential_string(s),
     "id-string": lambda s, line, p: _heuristics().is_likely_id_string(s, line),
