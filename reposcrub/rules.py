@@ -148,7 +148,7 @@ def rule_from_dict(entry: Mapping[str, Any], source: str = "<rule>", compile_pat
         severity=severity,
         description=" ".join(str(entry["description"]).split()),
         pattern=entry.get("pattern"),
-        keywords=tuple(str(k).lower() for k in entry.get("keywords", ())),
+        keywords=tuple(str(k) for k in entry.get("keywords", ())),
         secret_group=entry.get("secret_group", "secret" if "(?P<secret>" in str(entry.get("pattern", "")) else 0),
         entropy=entry.get("entropy"),
         path_pattern=entry.get("path_pattern"),
@@ -202,6 +202,12 @@ def _check(rule: Rule, where: str, compile_patterns: bool) -> None:
             re2.compile(regex.encode())
         except Exception as exc:  # re2.error is not exported consistently
             raise ReposcrubError(f"{where}: {label} is not a valid RE2 pattern: {exc}") from None
+    for keyword in rule.keywords if compile_patterns else ():
+        if keyword.startswith("re:"):
+            try:
+                re2.compile(keyword[3:].encode())
+            except Exception as exc:  # re2.error is not exported consistently
+                raise ReposcrubError(f"{where}: keyword {keyword!r} is not a valid RE2 pattern: {exc}") from None
     unknown = set(rule.filters) - set(FILTERS)
     if unknown:
         raise ReposcrubError(f"{where}: unknown filter(s) {', '.join(sorted(unknown))}")

@@ -96,6 +96,7 @@ class IdentifierDetector:
             rule = by_id.get(rule_id)
             if rule is None or not keyword:
                 return None
+            # Lower-case keywords match case-insensitively in the prefilter.
             return _Term(rule, re2.compile(regex.encode()), keyword.lower(), mode, note)
 
         ambiguous = {a.lower() for a in profile.ambiguous}

@@ -1,20 +1,32 @@
 """Keyword prefilter: one linear pass finds which rules can possibly match a blob.
 
-Hyperscan matches all keywords at once; without it (an unsupported platform) a
-plain substring search over the lower-cased blob gives the same answer, slower.
+A keyword is a literal, matched case-insensitively when written in lower case and
+exactly otherwise (``YC`` must not fire on every ``async``), or, written ``re:...``,
+a small regular expression for prefixes too common as literals (``pat`` + 14
+characters + ``.``). Hyperscan matches all keywords at once; without it (an
+unsupported platform) plain substring and RE2 searches give the same answer, slower.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+import re2
+
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
 
-
 HYPERSCAN_AFTER_BYTES = 256 << 10
+REGEX_PREFIX = "re:"
+
+
+def _expression(keyword: str) -> tuple[bytes, bool]:
+    """(regular expression, caseless) for one keyword."""
+    if keyword.startswith(REGEX_PREFIX):
+        return keyword[len(REGEX_PREFIX):].encode(), False
+    return re.escape(keyword).encode(), keyword == keyword.lower()
 
 
 class KeywordPrefilter:
@@ -30,16 +42,17 @@ class KeywordPrefilter:
                 self._rules_of[index[k]].append(rule_index)
         self._db: object | None = None
         self._bytes_seen = 0
+        self._regexes: dict[int, object] = {}
 
     def _compile(self) -> object:
         db = hyperscan.Database()
-        flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
-        db.compile(
-            expressions=[re.escape(k).encode() for k in self._keywords],
-            ids=list(range(len(self._keywords))),
-            elements=len(self._keywords),
-            flags=[flags] * len(self._keywords),
-        )
+        expressions, flags = [], []
+        for keyword in self._keywords:
+            expression, caseless = _expression(keyword)
+            expressions.append(expression)
+            flags.append(hyperscan.HS_FLAG_SINGLEMATCH | (hyperscan.HS_FLAG_CASELESS if caseless else 0))
+        db.compile(expressions=expressions, ids=list(range(len(self._keywords))),
+                   elements=len(self._keywords), flags=flags)
         return db
 
     def candidates(self, data: bytes) -> set[int]:
@@ -52,18 +65,32 @@ class KeywordPrefilter:
         return hits
 
     def _matched_keywords(self, data: bytes) -> set[int]:
-        # Compiling the keyword database costs a fifth of a second: worth it for a
+        # Compiling the keyword database costs a tenth of a second: worth it for a
         # repository, not for the handful of small files a pre-commit run sees.
         self._bytes_seen += len(data)
         if self._db is None and hyperscan is not None and self._keywords and self._bytes_seen > HYPERSCAN_AFTER_BYTES:
             self._db = self._compile()
         if self._db is None:
-            lowered = data.lower()
-            return {n for n, k in enumerate(self._keywords) if k.encode() in lowered}
+            return self._matched_slowly(data)
         found: set[int] = set()
 
         def on_match(kid: int, start: int, end: int, flags: int, ctx: object) -> None:
             found.add(kid)
 
         self._db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
+        return found
+
+    def _matched_slowly(self, data: bytes) -> set[int]:
+        lowered = data.lower()
+        found = set()
+        for n, keyword in enumerate(self._keywords):
+            expression, caseless = _expression(keyword)
+            if keyword.startswith(REGEX_PREFIX):
+                if n not in self._regexes:
+                    self._regexes[n] = re2.compile(expression)
+                hit = self._regexes[n].search(data) is not None  # type: ignore[attr-defined]
+            else:
+                hit = keyword.encode() in (lowered if caseless else data)
+            if hit:
+                found.add(n)
         return found
