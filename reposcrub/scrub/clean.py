@@ -22,10 +22,11 @@ class Cleaned:
     replaced: list[Finding] = field(default_factory=list)
     leftover: list[Finding] = field(default_factory=list)
     broke_syntax: bool = False  # parsed cleanly before, not after
+    literal: bool = False  # a known secret was found by its value alone (another encoding, no rule)
 
     @property
     def changed(self) -> bool:
-        return bool(self.replaced)
+        return bool(self.replaced) or self.literal
 
 
 def replaceable(f: Finding, threshold: Severity) -> bool:
@@ -69,8 +70,22 @@ class Cleaner:
         self.replacer = replacer
         self.threshold = threshold
 
+    def contains_literal(self, data: bytes) -> bool:
+        return any(form in data for form in self.replacer.literals)
+
+    def replace_literals(self, data: bytes) -> bytes:
+        """Every known form of every secret found anywhere, replaced here too."""
+        for form in sorted(self.replacer.literals, key=len, reverse=True):
+            if form in data:
+                data = data.replace(form, self.replacer.literals[form])
+        return data
+
     def clean(self, data: bytes, provenance: Provenance) -> Cleaned:
         result = self._clean(data, provenance)
+        literal = self.replace_literals(result.data)
+        if literal != result.data:
+            result.data = literal
+            result.literal = True
         if result.changed and provenance.location == "file":
             result.broke_syntax = _breaks_syntax(data, result.data, provenance.path)
         return result

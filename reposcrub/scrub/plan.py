@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reposcrub.catfile import read_objects
+from reposcrub.catfile import read_all_objects, read_objects
+from reposcrub.detectors.prefilter import KeywordPrefilter
 from reposcrub.model import Finding, Provenance, Rule, ScanResult
 from reposcrub.scrub.clean import Cleaner, replaceable
 
@@ -26,6 +27,7 @@ class Plan:
     leftover: list[Finding] = field(default_factory=list)
     review: list[Finding] = field(default_factory=list)  # reported, not changed (documents, too large)
     broken_syntax: list[str] = field(default_factory=list)  # paths that parsed before and not after
+    literal_blobs: int = 0  # blobs changed only because a known secret's value was in them
 
     def new_path(self, path: str) -> str:
         return self.paths.get(path, path)
@@ -47,8 +49,26 @@ def build_plan(result: ScanResult, cleaner: Cleaner, repo: Path | None, stub: bo
         elif f.category == "file":
             plan.review.append(f)
     _plan_blobs(plan, result.findings, cleaner, repo)
+    if repo is not None and cleaner.replacer.literals:
+        _sweep_literals(plan, cleaner, repo)
     _plan_paths(plan, result.findings, cleaner)
     return plan
+
+
+def _sweep_literals(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
+    """A secret found once is removed everywhere it occurs, in any of its encodings,
+    even in blobs where no rule fired: one more pass over every object, prefiltered."""
+    forms = [f.decode("ascii") for f in cleaner.replacer.literals if f.isascii()]
+    prefilter = KeywordPrefilter([[form] for form in forms])
+    for obj in read_all_objects(repo, max_size=1 << 62):
+        if obj.kind != "blob" or obj.oid in plan.blobs or obj.oid in plan.secret_blobs:
+            continue
+        if not prefilter.candidates(obj.data):
+            continue
+        cleaned = cleaner.replace_literals(obj.data)
+        if cleaned != obj.data:
+            plan.blobs[obj.oid] = cleaned
+            plan.literal_blobs += 1
 
 
 def _plan_blobs(plan: Plan, findings: Iterable[Finding], cleaner: Cleaner, repo: Path | None) -> None:

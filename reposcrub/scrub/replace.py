@@ -6,18 +6,21 @@ values and the salt, so two runs with the same salt give identical output.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import ipaddress
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from reposcrub.detectors.identifiers import name_boundaries_ok, name_words
 from reposcrub.model import Finding
 from reposcrub.profile import Profile
 from reposcrub.scrub.style import restyle
 
+MIN_LITERAL = 8  # shorter values are too likely to occur by chance
 ORG_WORDS = ("example", "sample", "demo", "placeholder")
 DOMAINS = ("example.com", "example.net", "example.org")
 _IPV4_BLOCKS = ("192.0.2.", "198.51.100.", "203.0.113.")
@@ -31,6 +34,7 @@ class Replacer:
         self.profile = profile
         self.salt = salt
         self._numbers: dict[str, dict[str, int]] = defaultdict(dict)
+        self.literals: dict[bytes, bytes] = {}  # every known form of a found secret -> its replacement
         self._first_words = {}
         for i, name in enumerate(profile.names):
             words = name_words(name)
@@ -77,11 +81,24 @@ class Replacer:
     def _secret(self, f: Finding, value: str) -> str:
         slug = f.rule_id.split("/", 1)[1].upper().replace("-", "_").replace(".", "_")
         token = f"REDACTED_{slug}_{self.number('secret:' + f.rule_id, value)}"
+        self._remember_literal(value, token)
         if "-----BEGIN" in value and "-----END" in value:
             head, _, rest = value.partition("\n")
             tail = rest.rstrip().rsplit("\n", 1)[-1]
             return f"{head}\n{token}\n{tail}"
         return token
+
+    def _remember_literal(self, value: str, token: str) -> None:
+        """The secret as it may appear elsewhere, where no rule would see it: bare,
+        percent-encoded, JSON-escaped, base64. Each form is replaced wherever it occurs."""
+        if len(value) < MIN_LITERAL or "\n" in value:
+            return
+        raw = value.encode("utf-8", "surrogateescape")
+        escaped = json.dumps(value)[1:-1]
+        forms = {raw, quote(value, safe="").encode(), escaped.encode(), escaped.replace("/", "\\/").encode(),
+                 base64.b64encode(raw).rstrip(b"="), base64.urlsafe_b64encode(raw).rstrip(b"=")}
+        for form in forms:
+            self.literals.setdefault(form, token.encode())
 
     def _host(self, f: Finding, value: str) -> str:
         if "://" in value:

@@ -128,3 +128,29 @@ def test_snapshot_mode_writes_one_commit(scrubbed, tmp_path):
     assert result.exit_code == 0, result.output
     assert git(snap, "rev-list", "--all", "--count").strip() == "1"
     assert (snap / "example_utils" / "__init__.py").is_file()
+
+
+def test_a_secret_found_once_is_removed_in_every_encoding_everywhere(tmp_path):
+    import base64
+    import random
+    from urllib.parse import quote
+
+    from tests.conftest import ALNUM, make_repo, write_files, fake
+
+    token = fake("ghp_", ALNUM, 36, random.Random(3))
+    secret = fake("", ALNUM, 30, random.Random(4)) + "/+"
+    repo = make_repo(tmp_path / "r", {
+        "ci.yml": f"token: {token}\npassword: '{secret}'\n",
+        "notes/a.txt": f"the token again: ({token})\n",
+        "notes/b.txt": f"url-encoded: {quote(secret, safe='')}\njson: \"{secret.replace('/', chr(92) + '/')}\"\n",
+        "notes/c.txt": f"b64: {base64.b64encode(token.encode()).decode()}\n",
+    })
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scrub", str(repo), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    everything = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=out,
+                                capture_output=True, check=True).stdout.decode("utf-8", "replace")
+    assert token not in everything and secret not in everything
+    assert quote(secret, safe="") not in everything
+    assert secret.replace("/", "\\/") not in everything
+    assert base64.b64encode(token.encode()).decode().rstrip("=") not in everything
