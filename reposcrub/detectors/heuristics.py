@@ -32,7 +32,7 @@ def _heuristics() -> ModuleType:
 _PLACEHOLDER = re.compile(
     r"^(?:x+|\*+|\.+|-+|#+|0+|null|none|nil|true|false|undefined|empty|"
     r"password|passwd|secret|token|changeme|change[_-]?me|redacted|removed|hidden|masked|"
-    r"placeholder|dummy|sample|example|fake|test|testing|todo|tbd|foo|bar|baz|qux|"
+    r"placeholder|dummy|sample|example|fake|test|testing|todo|tbd|foo|bar|baz|qux|value|values|string|str|"
     r"123456\d*|abcdef\w{0,4}|1234567890abcdef)$|"
     r"(?:^your[_-]?|^my[_-]?(?:pass|password|secret|token|key|api)|<[^>]*>|\byour\b|example|placeholder|changeme|replace[_-]?me|"
     r"insert[_-]|\*\*\*\*|dummy|redacted|fake[_-]|not[_-]?a[_-]?real|sample)",
