@@ -6,7 +6,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -39,7 +39,7 @@ class UserError(click.ClickException):
 
     exit_code = EXIT_USAGE
 
-    def show(self, file: TextIO | None = None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"reposcrub: error: {self.format_message()}", err=True)
 
 
@@ -238,7 +238,9 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     from reposcrub.scrub.report import next_steps, write_reports
     from reposcrub.scrub.run import ScrubOptions, scrub
 
-    scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains, **({"jobs": jobs} if jobs else {}))
+    scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains)
+    if jobs:
+        scan_options = dataclasses.replace(scan_options, jobs=jobs)
     options = ScrubOptions(out=out, mode=mode, salt=salt, keep_identity=keep_identity, force=force,
                            verify=not no_verify, fail_on=fail_on, scan=scan_options)
     result = scrub(target, options)

@@ -120,9 +120,9 @@ def scan_history(repo: Path, ev: Evidence) -> None:
                 ev.add("ticket_prefixes", m.group(1), "commit messages")
     remotes = git.run(["config", "--get-regexp", r"^remote\..*\.url$"], cwd=repo, check=False).decode("utf-8", "replace")
     for line in remotes.splitlines():
-        m = _REMOTE.search(line.split(" ", 1)[-1])
-        if m:
-            ev.add("names", m.group("org"), "remote URLs")
+        remote = _REMOTE.search(line.split(" ", 1)[-1])
+        if remote:
+            ev.add("names", remote.group("org"), "remote URLs")
 
 
 def _merge_case(entries: dict[str, Counter[str]]) -> dict[str, Counter[str]]:

@@ -16,7 +16,7 @@ import re2
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]
 
 HYPERSCAN_AFTER_BYTES = 256 << 10
 REGEX_PREFIX = "re:"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import re2
 
@@ -18,13 +19,13 @@ _RE2_OPTIONS.max_mem = 64 << 20  # large alternations (provider lists) need more
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rule: Rule
-    pattern: object | None
-    path: object | None
-    allow: tuple[object, ...]
+    pattern: Any  # re2._Regexp: the binding ships no type information
+    path: Any
+    allow: tuple[Any, ...]
     group: int
 
 
-def _compile(regex: str | None) -> object | None:
+def _compile(regex: str | None) -> Any:
     return None if regex is None else re2.compile(regex.encode(), _RE2_OPTIONS)
 
 
@@ -54,7 +55,7 @@ class RuleDetector:
         pattern = _compile(rule.pattern)
         group = rule.secret_group
         if isinstance(group, str):
-            group = pattern.groupindex[group.encode()]  # type: ignore[attr-defined]
+            group = pattern.groupindex[group.encode()]
         return _Compiled(rule, pattern, _compile(rule.path_pattern), allow, group)
 
     def detect(self, blob: Blob) -> Iterator[Finding]:
@@ -71,7 +72,7 @@ class RuleDetector:
             c = self._file_compiled[index]
             if c.rule.magic is not None and not blob.data.startswith(c.rule.magic):
                 continue
-            if any(a.search(path) for a in c.allow):  # type: ignore[attr-defined]
+            if any(a.search(path) for a in c.allow):
                 continue  # for file rules, allow patterns name paths that are fine
             yield make_finding(c.rule, blob, 0, 0, None)
 
@@ -83,9 +84,9 @@ class RuleDetector:
             c = self._compiled[index]
             if c is None:
                 c = self._compiled[index] = self._compile_rule(self._content[index])
-            if c.path is not None and not c.path.search(path):  # type: ignore[attr-defined]
+            if c.path is not None and not c.path.search(path):
                 continue
-            for match in c.pattern.finditer(data):  # type: ignore[attr-defined]
+            for match in c.pattern.finditer(data):
                 start, end = match.span(c.group)
                 if start < 0 or end <= start or not self._accept(c, data, start, end, blob.path):
                     continue
@@ -96,7 +97,7 @@ class RuleDetector:
     @staticmethod
     def _accept(c: _Compiled, data: bytes, start: int, end: int, path: str) -> bool:
         value = data[start:end]
-        if any(a.search(value) for a in c.allow):  # type: ignore[attr-defined]
+        if any(a.search(value) for a in c.allow):
             return False
         rule = c.rule
         if not rule.filters and rule.entropy is None:

@@ -252,7 +252,7 @@ def _index(data: bytes, language: str, grammar: _Grammar, spans: Sequence[tuple[
     else:
         # Captures intersecting each span include the nodes enclosing it: enough to answer
         # context_at and string_span for those spans.
-        found = {}
+        found: dict[tuple[int, int, str], tuple[int, int, int, int, str, tuple[int, int] | None]] = {}
         for start, end in spans:
             for item in _intervals(data, tree, grammar.query, delimiters, (start, max(end, start + 1))):
                 found.setdefault((item[0], item[1], item[4]), item)

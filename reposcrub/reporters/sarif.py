@@ -97,7 +97,7 @@ def _result(f: Finding, rule_index: int, count: int = 1) -> om.Result:
     physical = om.PhysicalLocation(
         artifact_location=om.ArtifactLocation(uri=_uri(_artifact_path(f)), uri_base_id="%SRCROOT%"), region=region
     )
-    props = {"category": f.category, "severity": f.severity.label, "context": f.context, "location": f.location}
+    props: dict[str, object] = {"category": f.category, "severity": f.severity.label, "context": f.context, "location": f.location}
     props.update({k: v for k, v in (("commit", f.commit), ("commitCount", f.commit_count or None), ("ref", f.ref)) if v})
     return om.Result(
         rule_id=f.rule_id,

@@ -35,7 +35,7 @@ class Replacer:
         self.salt = salt
         self._numbers: dict[str, dict[str, int]] = defaultdict(dict)
         self.literals: dict[bytes, bytes] = {}  # every known form of a found secret -> its replacement
-        self._first_words = {}
+        self._first_words: dict[str, str] = {}
         for i, name in enumerate(profile.names):
             words = name_words(name)
             if words:

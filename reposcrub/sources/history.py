@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
+from typing import Any
 
 from reposcrub import git
 from reposcrub.catfile import read_all_objects, read_objects
@@ -34,7 +35,7 @@ class HistorySource:
     """Blobs (each exactly once, with provenance) and metadata of a repository's history."""
 
     def __init__(self, repo: Path, scope: HistoryScope, max_file_size: int,
-                 skip_oids: frozenset[str] = frozenset(), ignore: pathspec.PathSpec | None = None) -> None:
+                 skip_oids: frozenset[str] = frozenset(), ignore: pathspec.PathSpec[Any] | None = None) -> None:
         self.repo = repo
         self.scope = scope
         self.max_file_size = max_file_size

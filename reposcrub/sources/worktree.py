@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pathspec
+from typing import Any
 
 from reposcrub import git
 from reposcrub.errors import ReposcrubError
@@ -16,7 +17,7 @@ IGNORE_FILE = ".reposcrubignore"
 DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024
 
 
-def load_ignore(root: Path) -> pathspec.PathSpec | None:
+def load_ignore(root: Path) -> pathspec.PathSpec[Any] | None:
     path = root / IGNORE_FILE
     if not path.is_file():
         return None
