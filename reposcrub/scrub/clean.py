@@ -22,7 +22,7 @@ class Cleaned:
     replaced: list[Finding] = field(default_factory=list)
     leftover: list[Finding] = field(default_factory=list)
     broke_syntax: bool = False  # parsed cleanly before, not after
-    literal: bool = False  # a known secret was found by its value alone (another encoding, no rule)
+    literal: bool = False  # changed without a finding: a known secret's value, a name inside a word
 
     @property
     def changed(self) -> bool:
@@ -82,7 +82,7 @@ class Cleaner:
 
     def clean(self, data: bytes, provenance: Provenance) -> Cleaned:
         result = self._clean(data, provenance)
-        literal = self.replace_literals(result.data)
+        literal = self.replacer.substitute_names_anywhere(self.replace_literals(result.data))
         if literal != result.data:
             result.data = literal
             result.literal = True

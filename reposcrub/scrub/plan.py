@@ -30,7 +30,14 @@ class Plan:
     literal_blobs: int = 0  # blobs changed only because a known secret's value was in them
 
     def new_path(self, path: str) -> str:
-        return self.paths.get(path, path)
+        """The path's new name: planned from its findings, else with any org name inside
+        a longer word replaced (acmeutils/ -> exampleutils/), worked out once."""
+        new = self.paths.get(path)
+        if new is None:
+            raw = path.encode("utf-8", "surrogateescape")
+            new = self.cleaner.replacer.substitute_names_anywhere(raw).decode("utf-8", "surrogateescape")
+            self.paths[path] = new
+        return new
 
 
 def secret_file_rules(rules: Iterable[Rule]) -> set[str]:
@@ -49,23 +56,27 @@ def build_plan(result: ScanResult, cleaner: Cleaner, repo: Path | None, stub: bo
         elif f.category == "file":
             plan.review.append(f)
     _plan_blobs(plan, result.findings, cleaner, repo)
-    if repo is not None and cleaner.replacer.literals:
-        _sweep_literals(plan, cleaner, repo)
+    if repo is not None:
+        _sweep(plan, cleaner, repo)
     _plan_paths(plan, result.findings, cleaner)
     return plan
 
 
-def _sweep_literals(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
-    """A secret found once is removed everywhere it occurs, in any of its encodings,
-    even in blobs where no rule fired: one more pass over every object, prefiltered."""
-    forms = [f.decode("ascii") for f in cleaner.replacer.literals if f.isascii()]
-    prefilter = KeywordPrefilter([[form] for form in forms])
+def _sweep(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
+    """A secret found once is removed everywhere it occurs, in any of its encodings, and
+    an org name inside a longer word too, even in blobs where no rule fired: one more
+    pass over every object, prefiltered."""
+    keywords = [f.decode("ascii") for f in cleaner.replacer.literals if f.isascii()]
+    keywords += cleaner.replacer.anywhere_words
+    if not keywords:
+        return
+    prefilter = KeywordPrefilter([[k] for k in keywords])
     for obj in read_all_objects(repo, max_size=1 << 62):
         if obj.kind != "blob" or obj.oid in plan.blobs or obj.oid in plan.secret_blobs:
             continue
         if not prefilter.candidates(obj.data):
             continue
-        cleaned = cleaner.replace_literals(obj.data)
+        cleaned = cleaner.replacer.substitute_names_anywhere(cleaner.replace_literals(obj.data))
         if cleaned != obj.data:
             plan.blobs[obj.oid] = cleaned
             plan.literal_blobs += 1

@@ -48,6 +48,11 @@ class Replacer:
             re.compile("|".join(re.escape(w) for w in sorted(self._first_words, key=len, reverse=True)), re.I)
             if self._first_words else None
         )
+        ambiguous = {w for a in profile.ambiguous for w in name_words(a)[:1]}
+        anywhere = sorted((w for w in self._first_words if w not in ambiguous and len(w) >= 3 and w.isascii()),
+                          key=len, reverse=True)
+        self.anywhere_words = anywhere  # lower case: matched case-insensitively
+        self._anywhere = re.compile("|".join(re.escape(w) for w in anywhere).encode(), re.I) if anywhere else None
         self._domains = {d: DOMAINS[i] if i < len(DOMAINS) else f"d{i + 1}.example.com" for i, d in enumerate(profile.domains)}
         self._tickets = {p.upper(): "PROJ" + ("" if i == 0 else chr(ord("A") + i)) for i, p in enumerate(profile.ticket_prefixes)}
 
@@ -166,6 +171,22 @@ class Replacer:
 
     def _other(self, f: Finding, value: str) -> str:
         return f"REDACTED_{f.category.upper()}_{self.number(f.category, value)}"
+
+    def substitute_names_anywhere(self, data: bytes) -> bytes:
+        """Org names and codenames left inside longer words (acmeutils, ACMEHQ), restyled.
+
+        The detectors stop at word boundaries so that a scan stays precise; a copy that
+        leaves the organisation must hold no trace of the name at all. Names the profile
+        marks ambiguous (ordinary words) are left alone here.
+        """
+        if self._anywhere is None:
+            return data
+
+        def one(m: re.Match[bytes]) -> bytes:
+            word = m.group().decode("ascii")
+            return restyle(word, [self._first_words[word.lower()]]).encode("ascii")
+
+        return self._anywhere.sub(one, data)
 
     def substitute_names(self, text: str) -> str:
         """Every org name and codename inside text, restyled: acme-corp -> example-corp."""

@@ -154,3 +154,22 @@ def test_a_secret_found_once_is_removed_in_every_encoding_everywhere(tmp_path):
     assert quote(secret, safe="") not in everything
     assert secret.replace("/", "\\/") not in everything
     assert base64.b64encode(token.encode()).decode().rstrip("=") not in everything
+
+
+def test_org_name_inside_longer_words_leaves_no_trace(tmp_path):
+    from tests.conftest import make_repo
+
+    repo = make_repo(tmp_path / "r", {
+        "globexutils/__init__.py": "VALUE = 41\n",
+        "main.py": "import globexutils\n\nprint(globexutils.VALUE + 1)\n",
+        "docs/GLOBEXHQ.md": "see GLOBEXHQ\n",
+    })
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scrub", str(repo), "--out", str(out), "--org", "Globex"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    everything = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=out,
+                                capture_output=True, check=True).stdout.decode("utf-8", "replace")
+    assert "globex" not in everything.lower()
+    assert (out / "exampleutils" / "__init__.py").is_file() and (out / "docs" / "EXAMPLEHQ.md").is_file()
+    run = subprocess.run([sys.executable, "main.py"], cwd=out, capture_output=True, text=True)
+    assert run.stdout.strip() == "42", run.stderr
