@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import re2
-import yaml
 
 from reposcrub.detectors.heuristics import FILTERS
 from reposcrub.errors import ReposcrubError
@@ -62,7 +61,6 @@ def builtin_rule_files() -> list[Path]:
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".yaml"))
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 7x faster start-up
 
 
 def _cache_path(files: list[Path]) -> Path:
@@ -108,12 +106,15 @@ def load_rules(files: Iterable[Path] | None = None, compile_patterns: bool | Non
     Raises:
         ReposcrubError: a rule file is unreadable or a rule is invalid.
     """
+    import yaml  # only when the rule cache misses: a pre-commit run pays nothing for it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 7x faster
     rules: list[Rule] = []
     seen: set[str] = set()
     check = files is not None if compile_patterns is None else compile_patterns
     for path in files if files is not None else builtin_rule_files():
         try:
-            entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []
+            entries = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or []
         except (OSError, yaml.YAMLError) as exc:
             raise ReposcrubError(f"cannot read rule file {path}: {exc}") from None
         for entry in entries:

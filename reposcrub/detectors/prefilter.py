@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from importlib.util import find_spec
+
 import re2
 
-try:
-    import hyperscan
-except ImportError:  # pragma: no cover - depends on the platform
-    hyperscan = None  # type: ignore[assignment]
+HAVE_HYPERSCAN = find_spec("hyperscan") is not None  # imported when first needed
 
 HYPERSCAN_AFTER_BYTES = 256 << 10
 REGEX_PREFIX = "re:"
@@ -45,6 +44,8 @@ class KeywordPrefilter:
         self._regexes: dict[int, object] = {}
 
     def _compile(self) -> object:
+        import hyperscan
+
         db = hyperscan.Database()
         expressions, flags = [], []
         for keyword in self._keywords:
@@ -68,7 +69,7 @@ class KeywordPrefilter:
         # Compiling the keyword database costs a tenth of a second: worth it for a
         # repository, not for the handful of small files a pre-commit run sees.
         self._bytes_seen += len(data)
-        if self._db is None and hyperscan is not None and self._keywords and self._bytes_seen > HYPERSCAN_AFTER_BYTES:
+        if self._db is None and HAVE_HYPERSCAN and self._keywords and self._bytes_seen > HYPERSCAN_AFTER_BYTES:
             self._db = self._compile()
         if self._db is None:
             return self._matched_slowly(data)
