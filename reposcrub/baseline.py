@@ -15,6 +15,7 @@ from reposcrub.errors import ReposcrubError
 from reposcrub.model import Finding, Rule
 
 VERSION = 1
+DEFAULT_FILE = ".reposcrub-baseline.json"
 
 
 def rules_digest(rules: Iterable[Rule]) -> str:

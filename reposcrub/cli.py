@@ -121,6 +121,8 @@ def scan(target: str, fmt: str, output: str | None, fail_on: Severity, baseline_
     from reposcrub.pipeline import scan_target
     from reposcrub.reporters import reporter_for
 
+    if baseline_file is None and (Path(target) / baseline.DEFAULT_FILE).is_file():
+        baseline_file = Path(target) / baseline.DEFAULT_FILE  # the hooks and the action find it by itself
     accepted = baseline.load(baseline_file) if baseline_file is not None else frozenset()
     options = _options_from(kw, accepted)
     if sys.stderr.isatty():
@@ -194,11 +196,12 @@ def _write_baseline(target: str, output: Path, kw: dict[str, Any]) -> None:
 
 @baseline_group.command("create")
 @click.argument("target", type=str, default=".")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path(".reposcrub-baseline.json"),
-              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Default: .reposcrub-baseline.json in TARGET, which scans of TARGET then read by themselves.")
 @_scan_options
-def baseline_create(target: str, output: Path, **kw: Any) -> None:
+def baseline_create(target: str, output: Path | None, **kw: Any) -> None:
     """Scan TARGET and accept every finding. Refuses to overwrite an existing baseline."""
+    output = output or _default_baseline(target)
     if output.exists():
         raise ReposcrubError(f"{output} exists; use `reposcrub baseline update` to refresh it")
     _write_baseline(target, output, kw)
@@ -206,12 +209,18 @@ def baseline_create(target: str, output: Path, **kw: Any) -> None:
 
 @baseline_group.command("update")
 @click.argument("target", type=str, default=".")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path(".reposcrub-baseline.json"),
-              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Default: .reposcrub-baseline.json in TARGET.")
 @_scan_options
-def baseline_update(target: str, output: Path, **kw: Any) -> None:
+def baseline_update(target: str, output: Path | None, **kw: Any) -> None:
     """Rescan TARGET and replace the baseline with its current findings (resolved ones drop out)."""
-    _write_baseline(target, output, kw)
+    _write_baseline(target, output or _default_baseline(target), kw)
+
+
+def _default_baseline(target: str) -> Path:
+    from reposcrub import baseline
+
+    return Path(target) / baseline.DEFAULT_FILE
 
 
 @cli.command("scrub")

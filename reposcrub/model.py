@@ -140,6 +140,7 @@ class ScanResult:
     revision: str | None = None
     repository_uri: str | None = None
     branch: str | None = None
+    ranged: bool = False  # history narrowed to a range of commits (--rev-range, --since, --pushed)
 
     def at_or_above(self, threshold: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity >= threshold]

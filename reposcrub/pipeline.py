@@ -9,7 +9,7 @@ from pathlib import Path
 from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
-from reposcrub.model import Blob, Rule, ScanResult
+from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
 from reposcrub.detectors.identifiers import name_words
 from reposcrub.profile import Person, Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
@@ -44,7 +44,8 @@ def with_identity_people(profile: Profile, repo: Path) -> Profile:
     people = []
     for name, email in sorted(gitwalk.identities(repo)):
         text = name.decode("utf-8", "replace").strip()
-        if len(name_words(text)) >= 2 and text.lower() not in {k.lower() for k in profile.keep_identity}:
+        kept = email.decode("utf-8", "replace").lower() in {k.lower() for k in profile.keep_identity}
+        if len(name_words(text)) >= 2 and not kept:
             people.append(Person(text, (email.decode("utf-8", "replace"),) if b"@" in email else ()))
     return profile.merged(Profile(people=tuple(dict.fromkeys(people)))) if people else profile
 
@@ -59,12 +60,15 @@ def pushed_range() -> str:
 
     source, target = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
     if source and target:
-        # A new branch has no remote commit yet: pre-commit passes all zeros.
-        return target if set(source) == {"0"} else f"{source}..{target}"
+        # A new branch has no remote commit yet (pre-commit passes all zeros): what the
+        # remote does not have yet is what the push sends.
+        return f"{target} --not --remotes" if set(source) == {"0"} else f"{source}..{target}"
     upstream = git.run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], cwd=Path("."), check=False)
     if upstream.strip():
         return f"{upstream.decode().strip()}..HEAD"
-    raise ReposcrubError("--pushed: no PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF and no upstream branch; use --rev-range A..B")
+    # The first push of a repository: pre-commit sets neither variable and there is no upstream.
+    local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
+    return f"{local} --not --remotes"
 
 
 def enabled_rules(options: ScanOptions, profile: Profile) -> list[Rule]:
@@ -118,10 +122,11 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     engine = Engine(rules, profile)
     notes: list[str] = list(target.notes)
     counters = _Counters()
-    blobs = _blobs(target, options, notes, counters)
+    blobs = _blobs(target, options, notes, counters, profile)
     if options.progress is not None:
         blobs = _reporting(blobs, options.progress)
     findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
+    findings = _judge_identities(findings)
     findings.sort(key=lambda f: f.sort_key())
     revision = head_revision(target.path) if target.kind != "folder" else None
     return ScanResult(
@@ -134,7 +139,31 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
         notes=tuple(notes),
         revision=revision if options.history and not options.staged else None,
         repository_uri=target.repository_uri,
+        ranged=bool(options.rev_range or options.since),
     )
+
+
+_IDENTITY = ("author", "committer")
+# Identities are always rewritten by scrub; in a scan, personal data in them is reported
+# for information, while the organisation's own domains and secrets keep their severity.
+_IDENTITY_KEEPS_SEVERITY = ("pii/org-email",)
+
+
+def _own_email(target: Target, options: ScanOptions) -> str | None:
+    """The committer's own e-mail, exempt from identity findings in a hook run."""
+    if target.kind != "worktree" or not (options.staged or options.rev_range):
+        return None
+    out = git.run(["config", "user.email"], cwd=target.path, check=False).strip()
+    return out.decode("utf-8", "replace").lower() or None
+
+
+def _judge_identities(findings: list[Finding]) -> list[Finding]:
+    out = []
+    for f in findings:
+        if f.location in _IDENTITY and f.category == "pii" and f.rule_id not in _IDENTITY_KEEPS_SEVERITY:
+            f = replace(f, severity=Severity.INFO, note=f.note or "author identity: scrub rewrites it")
+        out.append(f)
+    return out
 
 
 def _reporting(blobs: Iterator[Blob], progress: Callable[[int, int], None]) -> Iterator[Blob]:
@@ -150,7 +179,8 @@ def _reporting(blobs: Iterator[Blob], progress: Callable[[int, int], None]) -> I
     progress(count, size)
 
 
-def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Counters) -> Iterator[Blob]:
+def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Counters,
+           profile: Profile) -> Iterator[Blob]:
     if options.staged:
         if target.kind != "worktree":
             raise ReposcrubError(f"--staged needs a git work tree; {target.label} is not one")
@@ -159,25 +189,29 @@ def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Co
         counters.files, counters.bytes = staged.files_seen, staged.bytes_seen
         return
     skip: frozenset[str] = frozenset()
-    if target.kind in ("worktree", "folder"):
+    commits_only = options.history and (options.rev_range or options.since) and target.kind != "folder"
+    if target.kind in ("worktree", "folder") and not commits_only:
         tree = WorktreeSource(target.path, max_file_size=options.max_file_size, use_git=target.kind == "worktree")
         yield from tree.blobs()
         counters.files, counters.bytes = tree.files_seen, tree.bytes_seen
         skip = frozenset(tree.oids)
     if target.kind == "folder" or not options.history:
         return
-    yield from _history(target, options, skip, notes, counters)
+    yield from _history(target, options, skip, notes, counters, profile)
 
 
 def _history(target: Target, options: ScanOptions, skip: frozenset[str], notes: list[str],
-             counters: _Counters) -> Iterable[Blob]:
+             counters: _Counters, profile: Profile) -> Iterable[Blob]:
     if git.rev_parse_flag(target.path, "--is-shallow-repository"):
         notes.append("shallow clone: history before the shallow boundary is not scanned (fetch with --unshallow)")
     if head_revision(target.path) is None and not git.run(["for-each-ref"], cwd=target.path).strip():
         notes.append("the repository has no commits: only the work tree was scanned")
         return
     scope = HistoryScope(since=options.since, rev_range=options.rev_range)
-    history = HistorySource(target.path, scope, options.max_file_size, skip_oids=skip, ignore=load_ignore(target.path))
+    keep = {e.lower() for e in profile.keep_identity}
+    own = _own_email(target, options)
+    history = HistorySource(target.path, scope, options.max_file_size, skip_oids=skip, ignore=load_ignore(target.path),
+                            keep_emails=frozenset(keep | ({own} if own else set())))
     yield from history.blobs()
     counters.files += history.blobs_scanned
     counters.bytes += history.bytes_scanned

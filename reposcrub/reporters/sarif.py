@@ -149,7 +149,8 @@ class SarifReporter:
         history = [f for f in result.findings if is_history(f)]
         runs = [self._run(result, tree, "tree")]
         if history or result.revision:
-            runs.append(self._run(result, history, "history"))
+            # A range's alerts must not mark full-history alerts fixed: its own category.
+            runs.append(self._run(result, history, "history-range" if result.ranged else "history"))
         log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=runs)
         json.dump(_to_json(log), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
@@ -175,7 +176,7 @@ class SarifReporter:
             column_kind="unicodeCodePoints",
             properties={"aggregated": bool(note), "resultCount": len(findings)},
         )
-        if scope == "history" and result.revision:
+        if scope.startswith("history") and result.revision:
             run.version_control_provenance = [
                 om.VersionControlDetails(
                     repository_uri=result.repository_uri or "file:///",

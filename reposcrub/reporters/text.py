@@ -25,7 +25,7 @@ class TextReporter:
 
     def _line(self, f: Finding) -> str:
         where = f"{f.path}:{f.line}:{f.column}" if f.location == "file" else f"{f.location} {f.path}"
-        if f.commit:
+        if f.commit and f.commit != f.path:
             where += f" @{f.commit[:10]}"
             if f.commit_count > 1:
                 where += f" (+{f.commit_count - 1} commits)"
@@ -42,8 +42,10 @@ class TextReporter:
             stream.write(f"note: {note}\n")
         stream.write(self._summary(result))
         if result.findings:
-            stream.write("\nA false positive? Add `reposcrub: allow RULE-ID` in a comment on its line, list the path in "
-                         ".reposcrubignore, or accept current findings with `reposcrub baseline create`.\n")
+            example = result.findings[0].rule_id
+            stream.write(f"\nA false positive? Add a `reposcrub: allow {example}` comment on its line (with its own rule id), "
+                         "list the path in .reposcrubignore, or accept today's findings with `reposcrub baseline create` "
+                         "(scans then read .reposcrub-baseline.json).\n")
 
     def _summary(self, result: ScanResult) -> str:
         if not result.findings:
@@ -51,7 +53,8 @@ class TextReporter:
         counts = Counter((f.category, f.severity) for f in result.findings)
         severities = sorted(Severity, reverse=True)
         header = f"{'category':<10}" + "".join(f"{s.label:>10}" for s in severities) + f"{'total':>8}"
-        rows = [f"\n{len(result.findings)} findings in {result.files_scanned} files ({result.seconds:.2f}s)", header]
+        n = len(result.findings)
+        rows = [f"\n{n} finding{'s' if n != 1 else ''} in {result.files_scanned} files ({result.seconds:.2f}s)", header]
         for cat in CATEGORIES:
             total = sum(counts[(cat, s)] for s in severities)
             if total:

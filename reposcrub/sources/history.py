@@ -10,9 +10,13 @@ import pathspec
 from typing import Any
 
 from reposcrub import git
+from reposcrub.errors import ReposcrubError
 from reposcrub.catfile import read_all_objects, read_objects
 from reposcrub.model import Blob, Provenance
 from reposcrub.sources import gitwalk
+
+
+_REVISION_OPTIONS = frozenset({"--not", "--remotes", "--branches", "--tags", "--all"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +31,26 @@ class HistoryScope:
         return self.since is None and self.rev_range is None
 
     def selection(self) -> list[str]:
-        chosen = [self.rev_range] if self.rev_range else ["--all", "--reflog"]
-        return chosen + (["--since", self.since] if self.since else [])
+        """git log arguments. A range may be several words (``main --not --remotes``); the
+        only options allowed in it select revisions, so a range can never smuggle one in."""
+        chosen = self.rev_range.split() if self.rev_range else ["--all", "--reflog"]
+        if self.rev_range and any(w.startswith("-") and w not in _REVISION_OPTIONS for w in chosen):
+            raise ReposcrubError(f"--rev-range {self.rev_range!r}: give revisions such as A..B, not options")
+        return chosen + ([f"--since={self.since}"] if self.since else [])
 
 
 class HistorySource:
     """Blobs (each exactly once, with provenance) and metadata of a repository's history."""
 
     def __init__(self, repo: Path, scope: HistoryScope, max_file_size: int,
-                 skip_oids: frozenset[str] = frozenset(), ignore: pathspec.PathSpec[Any] | None = None) -> None:
+                 skip_oids: frozenset[str] = frozenset(), ignore: pathspec.PathSpec[Any] | None = None,
+                 keep_emails: frozenset[str] = frozenset()) -> None:
         self.repo = repo
         self.scope = scope
         self.max_file_size = max_file_size
         self.skip_oids = skip_oids
         self.ignore = ignore
+        self.keep_emails = keep_emails  # identities not scanned: the submitter's own
         self.notes: list[str] = []
         self.blobs_scanned = 0
         self.bytes_scanned = 0
@@ -85,12 +95,16 @@ class HistorySource:
         seen_messages: set[bytes] = set()
         for meta in gitwalk.commits_metadata(self.repo, self.scope.selection()):
             for location, identity in (("author", meta.author), ("committer", meta.committer)):
-                if identity not in seen_identities:
+                if identity not in seen_identities and not self._kept(identity):
                     seen_identities.add(identity)
                     yield Blob(data=identity, provenance=Provenance(path=meta.commit, commit=meta.commit, location=location))
             if meta.message not in seen_messages:
                 seen_messages.add(meta.message)
                 yield Blob(data=meta.message, provenance=Provenance(path=meta.commit, commit=meta.commit, location="message"))
+
+    def _kept(self, identity: bytes) -> bool:
+        email = identity.rsplit(b"<", 1)[-1].rstrip(b">").decode("utf-8", "replace").lower()
+        return email in self.keep_emails
 
     def _paths(self, walked: gitwalk.Walk) -> Iterator[Blob]:
         for path, commit in walked.paths.items():

@@ -11,11 +11,13 @@ from reposcrub import git
 from reposcrub.catfile import read_objects
 from reposcrub.model import Blob, Provenance
 from reposcrub.sources.gitwalk import SUBMODULE_MODE
+from reposcrub.sources.worktree import load_ignore
 
 
 class StagedSource:
     def __init__(self, root: Path, max_file_size: int) -> None:
         self.root = root
+        self.ignore = load_ignore(root)
         self.max_file_size = max_file_size
         self.files_seen = 0
         self.bytes_seen = 0
@@ -30,6 +32,9 @@ class StagedSource:
         staged: dict[str, list[str]] = {}
         for meta, path in zip(fields[0::2], fields[1::2]):
             parts = meta.lstrip(b":").split()
+            text = path.decode("utf-8", "surrogateescape")
+            if self.ignore is not None and self.ignore.match_file(text):
+                continue
             if len(parts) >= 4 and parts[1] != SUBMODULE_MODE:
                 staged.setdefault(parts[3].decode(), []).append(path.decode("utf-8", "surrogateescape"))
         return staged
