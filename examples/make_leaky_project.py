@@ -38,7 +38,7 @@ def files(rng: random.Random) -> dict[str, str]:
         ".env": f"GITHUB_TOKEN={github_token}\nDEBUG=true\n",
         "billing/__init__.py": (
             "# Copyright (c) 2021 Globex Corporation. All rights reserved.\n"
-            "# Maintainer: Jane Doe <jane.doe@globex-corp.com>\n"
+            "# Maintainer: Priya Raman <priya.raman@globex-corp.com>\n"
             '"""Billing jobs."""\n'
         ),
         "billing/jobs.py": (

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 
 from reposcrub.model import Blob, Finding, Rule
 
@@ -41,10 +42,15 @@ def redact(value: str) -> str:
     return value[:shown] + "*" * min(n - 2 * shown, 32) + value[-shown:]
 
 
+# A password inside a URL that another rule reports (an internal host's URL, say).
+_URL_PASSWORD = re.compile(r"(?P<pre>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@\s/]+)@")
+
+
 def preview_for(rule: Rule, value: bytes) -> str:
     text = value.decode("utf-8", "replace").replace("\n", "\\n").replace("\r", "\\r")
     if rule.redacts:
         return redact(text)
+    text = _URL_PASSWORD.sub(lambda m: m.group("pre") + (redact(m.group("password")) or "*") + "@", text)
     return text if len(text) <= _MAX_PREVIEW else text[: _MAX_PREVIEW - 1] + "…"
 
 

@@ -51,7 +51,9 @@ def test_example_project_findings_and_exit_code(tmp_path):
 def test_no_secret_value_in_any_output(tmp_path):
     root, files = leaky_project(tmp_path)
     settings = files["config/settings.yaml"].splitlines()
-    secrets = [settings[1].split(": ")[1], settings[2].split(": ")[1], files[".env"].split("=")[1].split("\n")[0]]
+    db_password = settings[4].split("billing:")[1].split("@")[0]
+    secrets = [settings[1].split(": ")[1], settings[2].split(": ")[1], files[".env"].split("=")[1].split("\n")[0],
+               db_password]
     for fmt in ("text", "json", "sarif"):
         result = CliRunner().invoke(cli, ["scan", str(root), "--format", fmt])
         for secret in secrets:
