@@ -62,23 +62,24 @@ def read_objects(repo: Path, oids: Iterable[str], max_size: int) -> Iterator[Git
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     try:
-        while (obj := _read_one(proc.stdout, max_size)) is not None:
-            yield obj
+        yield from _drain(proc, max_size)
     finally:
-        proc.stdout.close()
-        proc.kill() if proc.poll() is None else None
-        proc.wait()
         writer.join(timeout=5)
 
 
 def read_all_objects(repo: Path, max_size: int) -> Iterator[GitObject]:
     """Every object in the repository, in pack order (the cheapest way to read them all)."""
-    proc = git.popen(["cat-file", "--batch-all-objects", "--unordered", "--batch"], repo)
+    yield from _drain(git.popen(["cat-file", "--batch-all-objects", "--unordered", "--batch"], repo), max_size)
+
+
+def _drain(proc: subprocess.Popen[bytes], max_size: int) -> Iterator[GitObject]:
+    """Objects from a cat-file process until it ends; the process never outlives the reader."""
     assert proc.stdout is not None
     try:
         while (obj := _read_one(proc.stdout, max_size)) is not None:
             yield obj
     finally:
         proc.stdout.close()
-        proc.kill() if proc.poll() is None else None
+        if proc.poll() is None:
+            proc.kill()
         proc.wait()
