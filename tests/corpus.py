@@ -46,7 +46,7 @@ def _secrets(rng: random.Random) -> list[tuple[str, str, str]]:
         ("mail/sender.rb", "SENDGRID = '{v}'\n", "SG." + r(ALNUM + "-_", 22, rng) + "." + r(ALNUM + "-_", 43, rng)),
         ("pkg/.npmrc", "//registry.npmjs.org/:_authToken={v}\n", "npm_" + r(ALNUM, 36, rng)),
         ("publish.cfg", "password = {v}\n", "pypi-AgEIcHlwaS5vcmc" + r(B64URL, 70, rng)),
-        ("db/config.yml", "url: postgres://app:{v}@db.example.org:5432/app\n", r(ALNUM, 20, rng)),
+        ("db/config.yml", "url: postgres://app:{v}@db.prod-eu.quillmark.net:5432/app\n", r(ALNUM, 20, rng)),
         ("src/Db.java", 'String conn = "Server=db;Database=app;User Id=sa;Password={v};";\n', r(ALNUM, 18, rng) + "!9"),
         ("auth/token.txt", "Authorization: Bearer {v}\n", jwt),
         ("keys/deploy.pem", "-----BEGIN RSA PRIVATE KEY-----\n{v}\n-----END RSA PRIVATE KEY-----\n", pem_body),
@@ -116,7 +116,7 @@ def build(seed: int = 7) -> list[Case]:
         ("Main.java", "import com.foo.internal.Helper;\n", "internal"),
     ]]
     cases += [Case("pii", True, p, t, v) for p, t, v in [
-        ("AUTHORS", "Jane Doe <jane.doe@quillmark-mail.net>\n", "jane.doe@quillmark-mail.net"),
+        ("AUTHORS", "Mira Okafor <mira.okafor@quillmark-mail.net>\n", "mira.okafor@quillmark-mail.net"),
         ("src/util.py", "# questions: raj.patel@fabrikam-inc.org\n", "raj.patel@fabrikam-inc.org"),
         ("run.sh", "cd /Users/jdoe/projects/billing\n", "jdoe"),
         ("build.bat", "copy C:\\Users\\mmueller\\Desktop\\a.txt .\n", "mmueller"),
