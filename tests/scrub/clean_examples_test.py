@@ -1,0 +1,29 @@
+"""Every rule's own examples come out of the cleaner clean: no replacement is itself a finding."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from reposcrub.model import Blob, Provenance
+from reposcrub.profile import Profile
+from reposcrub.rules import builtin_rules, expand_example
+from reposcrub.scan import Engine
+from reposcrub.scrub.clean import Cleaner, replaceable
+from reposcrub.scrub.replace import Replacer
+
+RULES = builtin_rules()
+PROFILE = Profile(names=("Acme",), domains=("acme.com",))
+ENGINE = Engine(RULES, PROFILE)
+CASES = [(r.id, ex) for r in RULES if r.category != "file" for ex in r.examples]
+
+
+@pytest.mark.parametrize("rule_id, example", CASES, ids=[f"{r}-{i}" for i, (r, _) in enumerate(CASES)])
+def test_cleaning_an_example_leaves_nothing(rule_id, example):
+    cleaner = Cleaner(ENGINE, Replacer(PROFILE, "salt"))
+    text = expand_example(example.text, random.Random(rule_id)).encode()
+    cleaned = cleaner.clean(text, Provenance(path=example.path))
+    again = ENGINE.scan_blob(Blob(cleaned.data, Provenance(path=example.path)))
+    left = [(f.rule_id, cleaned.data[f.start:f.end]) for f in again if replaceable(f, cleaner.threshold)]
+    assert not left, (rule_id, cleaned.data)
+    assert cleaner.clean(cleaned.data, Provenance(path=example.path)).data == cleaned.data  # idempotent
