@@ -80,10 +80,19 @@ def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
                      help="Organisation profile (TOML). Default: .reposcrub.toml or [tool.reposcrub] in pyproject.toml."),
         click.option("--org", "orgs", multiple=True, help="An organisation name to find (repeatable)."),
         click.option("--domain", "domains", multiple=True, help="An organisation domain to find (repeatable)."),
+        click.option("--archive-max-size", type=click.IntRange(min=1), default=None,
+                     help="Archives: bytes extracted at most (default 2 GiB)."),
+        click.option("--archive-max-files", type=click.IntRange(min=1), default=None,
+                     help="Archives: entries at most (default 200,000)."),
+        click.option("--archive-max-ratio", type=click.IntRange(min=1), default=None,
+                     help="Archives: largest compression ratio accepted (default 200)."),
     ]
     for option in reversed(options):
         f = option(f)
     return f
+
+
+_LIMIT_FIELDS = {"size": "max_size", "files": "max_files", "ratio": "max_ratio"}
 
 
 def _progress(blobs: int, size: int) -> None:
@@ -96,7 +105,12 @@ def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) ->
     rev_range = kw["rev_range"]
     if kw["pushed"]:
         rev_range = pushed_range()
-    extra = {k: kw[k] for k in ("jobs", "max_file_size") if kw[k] is not None}
+    extra: dict[str, Any] = {k: kw[k] for k in ("jobs", "max_file_size") if kw[k] is not None}
+    limits = {k: kw[f"archive_max_{k}"] for k in ("size", "files", "ratio") if kw[f"archive_max_{k}"] is not None}
+    if limits:
+        from reposcrub.sources.archive import ArchiveLimits
+
+        extra["archive_limits"] = ArchiveLimits(**{_LIMIT_FIELDS[k]: v for k, v in limits.items()})
     return ScanOptions(
         disabled_rules=frozenset(kw["disable"]), history=not kw["no_history"], staged=kw["staged"],
         since=kw["since"], rev_range=rev_range, profile_file=kw["profile_file"], orgs=kw["orgs"],
@@ -116,7 +130,8 @@ def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) ->
 def scan(target: str, fmt: str, output: str | None, fail_on: Severity, baseline_file: Path | None,
          **kw: Any) -> None:
     """Scan TARGET: a folder, a git work tree or bare repository (with its whole history),
-    or a git URL (mirror-cloned into a temporary directory)."""
+    an archive (zip, tar, tar.gz, tar.bz2, tar.xz; extracted safely, repositories inside
+    scanned with their history), or a git URL (mirror-cloned into a temporary directory)."""
     from reposcrub import baseline
     from reposcrub.pipeline import scan_target
     from reposcrub.reporters import reporter_for

@@ -15,6 +15,7 @@ from reposcrub.profile import Person, Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
 from reposcrub.scan import Engine, default_jobs, run
 from reposcrub.sources import gitwalk
+from reposcrub.sources.archive import ArchiveLimits, is_archive, scan_archive
 from reposcrub.sources.history import HistoryScope, HistorySource, head_revision
 from reposcrub.sources.staged import StagedSource
 from reposcrub.sources.worktree import DEFAULT_MAX_FILE_SIZE, WorktreeSource, load_ignore
@@ -35,6 +36,7 @@ class ScanOptions:
     orgs: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     profile: Profile | None = None  # given explicitly (scrub verification): no lookup
+    archive_limits: ArchiveLimits = field(default_factory=ArchiveLimits)
     progress: Callable[[int, int], None] | None = None  # (blobs, bytes) read so far
 
 
@@ -104,7 +106,10 @@ def scan_target(text: str, options: ScanOptions) -> ScanResult:
             raise ReposcrubError("--staged needs a local work tree, not a URL")
         with cloned(text) as target:
             return _scan(target, options)
-    return _scan(classify(Path(text)), options)
+    path = Path(text)
+    if path.is_file() and is_archive(path):
+        return scan_archive(path, options, options.archive_limits)
+    return _scan(classify(path), options)
 
 
 @dataclass

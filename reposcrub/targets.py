@@ -41,9 +41,10 @@ def strip_credentials(url: str) -> str:
 def classify(path: Path, label: str | None = None) -> Target:
     """Raises: ReposcrubError: the path does not exist."""
     if not path.exists():
-        raise ReposcrubError(f"{path} does not exist; give a folder, repository or git URL")
+        raise ReposcrubError(f"{path} does not exist; give a folder, repository, archive or git URL")
     if not path.is_dir():
-        raise ReposcrubError(f"{path} is a file; give a folder, repository or git URL")
+        raise ReposcrubError(f"{path} is a file, not an archive (zip, tar, tar.gz, tar.bz2, tar.xz); "
+                             "give a folder, repository, archive or git URL")
     shown = label or str(path)
     top = git.toplevel(path)
     if top is not None and top.resolve() == path.resolve():

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bz2
 import gzip
-import io
 import lzma
 import os
 import re
@@ -78,6 +77,7 @@ class _Entry:
     link: str = ""  # hard link target
     opener: Callable[[], IO[bytes]] | None = None
     problem: str = ""  # why it cannot be read (encrypted, unsupported compression)
+    crc: int | None = None  # zip: CRC-32 of the content, checked after extraction
 
 
 def is_archive(path: Path) -> bool:
@@ -95,9 +95,13 @@ def _sniff(path: Path) -> str | None:
         return "zip"
     if head[257:262] == b"ustar":
         return "tar"
-    opener = {b"\x1f\x8b": gzip.open, b"BZ": bz2.open, b"\xfd7": lzma.open}.get(head[:2])
+    opener: Callable[[Path], IO[bytes]] | None = {b"\x1f\x8b": gzip.open, b"BZ": bz2.open,
+                                                  b"\xfd7": lzma.open}.get(head[:2])  # type: ignore[assignment]
+    if opener is None:
+        return None
     try:
-        inner = opener(path).read(512) if opener is not None else b""  # type: ignore[operator]
+        with opener(path) as stream:
+            inner = stream.read(512)
     except (OSError, EOFError, lzma.LZMAError, zlib.error):
         return None
     return "tar" if inner[257:262] == b"ustar" else None
@@ -147,7 +151,7 @@ def _unpack(path: Path, kind: str, root: Path, limits: ArchiveLimits, notes: _No
         else:
             with tarfile.open(path, "r:*") as tf:
                 _extract(_tar_entries(tf), root, budget, notes)
-    except tarfile.ReadError as exc:  # tarfile's own message runs over several lines
+    except tarfile.ReadError:  # tarfile's own message runs over several lines
         raise ReposcrubError(f"{path} is not a valid tar archive (or is compressed with something other than "
                              f"gzip, bzip2 or xz); is it complete?") from None
     except _Corrupt as exc:
@@ -184,12 +188,12 @@ def _zip_entries(zf: zipfile.ZipFile, budget: _Budget) -> Iterator[_Entry]:
     budget.declare(sum(i.file_size for i in infos), "all entries")
     for info in infos:
         mode = info.external_attr >> 16 if info.create_system == 3 else 0
-        kind = "dir" if info.is_dir() or stat.S_ISDIR(mode) else _kind(mode) if mode else "file"
+        kind = "dir" if info.is_dir() else _kind(mode)
         problem = "encrypted" if info.flag_bits & 0x1 else ""
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
             problem = f"compression method {info.compress_type} unsupported"
         yield _Entry(info.filename, kind, info.file_size, info.compress_size, bool(mode & 0o111),
-                     opener=partial(zf.open, info), problem=problem)
+                     opener=partial(zf.open, info), problem=problem, crc=info.CRC)
 
 
 def _tar_entries(tf: tarfile.TarFile) -> Iterator[_Entry]:
@@ -212,9 +216,9 @@ def _tar_member(tf: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
 
 
 def _kind(mode: int) -> str:
-    if stat.S_ISLNK(mode):
-        return "symlink"
-    return "file" if stat.S_ISREG(mode) else "device"
+    """A zip entry's kind from its Unix mode; no type bits (zipfile.writestr's 0o600) is a file."""
+    kind = {0: "file", stat.S_IFREG: "file", stat.S_IFDIR: "dir", stat.S_IFLNK: "symlink"}.get(stat.S_IFMT(mode))
+    return kind or "device"
 
 
 class _Corrupt(Exception):
@@ -340,10 +344,16 @@ def _copy(entry: _Entry, dest: Path, budget: _Budget) -> None:
             source = entry.opener()
         except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, tarfile.ReadError) as exc:
             raise _Corrupt(_first_line(exc)) from None
+        crc = 0
         with source:
             for chunk in _chunks(source):
                 budget.wrote(len(chunk))
                 out.write(chunk)
+                crc = zlib.crc32(chunk, crc) if entry.crc is not None else 0
+    # zipfile stops at the declared size without checking the CRC: a member that holds more
+    # than it declares would be cut short silently, hiding the rest from the scan.
+    if entry.crc is not None and crc != entry.crc:
+        raise _Corrupt(f"{_printable(entry.name)} does not match its CRC-32 (sizes that lie?)")
 
 
 def _chunks(source: IO[bytes]) -> Iterator[bytes]:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from reposcrub.model import Rule
 from reposcrub.rules import expand_example
 
-B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 Maker = Callable[[int], bytes]
+_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_RNG = random.Random(5)
+_RANDOM_B64 = bytes(_RNG.choice(_B64) for _ in range(1 << 16))
 
 
 def fill(unit: bytes, n: int) -> bytes:
@@ -16,13 +18,8 @@ def fill(unit: bytes, n: int) -> bytes:
     return (unit * (n // max(1, len(unit)) + 1))[:n]
 
 
-def _random(alphabet: bytes, n: int, seed: int = 5) -> bytes:
-    rng = random.Random(seed)
-    return bytes(rng.choice(alphabet) for _ in range(n))
-
-
 # Runs that make backtracking engines explode: long runs of one class, openers without
-# closers, and quotes inside quotes.
+# closers, quotes inside quotes.
 GENERIC: dict[str, Maker] = {
     "a-run": lambda n: b"a" * n,
     "equals-run": lambda n: b"=" * n,
@@ -30,7 +27,7 @@ GENERIC: dict[str, Maker] = {
     "at-run": lambda n: b"@" * n,
     "dot-run": lambda n: b"." * n,
     "digits": lambda n: fill(b"0123456789", n),
-    "base64": lambda n: _random(B64, n),
+    "base64": lambda n: fill(_RANDOM_B64, n),
     "begin-no-end": lambda n: fill(b"-----BEGIN ", n),
     "nested-quotes": lambda n: fill(b"\"'`\"'\\\"", n),
     "angle-run": lambda n: b"<" * n,
@@ -41,22 +38,40 @@ GENERIC: dict[str, Maker] = {
 }
 
 
-def for_rule(rule: Rule) -> dict[str, Maker]:
-    """GENERIC plus inputs that get past the rule's keyword prefilter: each keyword before
-    a run, keywords repeated, and the rule's own examples many times on one line."""
-    makers = dict(GENERIC)
-    for k in rule.keywords[:3]:
-        kw = k.encode()
-        makers[f"{k}=a-run"] = lambda n, kw=kw: kw + b"=" + b"a" * n
-        makers[f'{k}="base64'] = lambda n, kw=kw: kw + b'="' + _random(B64, n)
-        makers[f"{k}-repeated"] = lambda n, kw=kw: fill(kw + b" ", n)
-        makers[f"{k}=-repeated"] = lambda n, kw=kw: fill(kw + b"=", n)
-        makers[f"{k}=angle-run"] = lambda n, kw=kw: kw + b"=" + b"<" * n
-        makers[f"{k}: brace-run"] = lambda n, kw=kw: kw + b': "' + b"{" * n
-        makers[f"{k}=template-openers"] = lambda n, kw=kw: kw + b"=" + fill(b"${%(#{", n)
-    examples = [expand_example(e.text, random.Random(i)).encode() for i, e in enumerate(rule.examples)]
-    if examples:
-        makers["examples-one-line"] = lambda n: fill(b" ".join(e.replace(b"\n", b" ") for e in examples) + b" ", n)
-        makers["examples-lines"] = lambda n: fill(b"\n".join(examples) + b"\n", n)
-        makers["example-long-tail"] = lambda n: examples[0] + fill(examples[0][-1:] or b"a", n)
+def _after(lead: bytes) -> dict[str, Maker]:
+    """Runs placed right after a keyword, where a rule's value would start."""
+    return {
+        "=a-run": lambda n: lead + b"=" + b"a" * n,
+        '="base64': lambda n: lead + b'="' + fill(_RANDOM_B64, n),
+        "=angle-run": lambda n: lead + b"=" + b"<" * n,
+        ': "brace-run': lambda n: lead + b': "' + b"{" * n,
+        "=template-openers": lambda n: lead + b"=" + fill(b"${%(#{", n),
+        " repeated": lambda n: fill(lead + b" ", n),
+        "= repeated": lambda n: fill(lead + b"=", n),
+    }
+
+
+def _long_tail(text: bytes) -> Maker:
+    return lambda n: text + fill(text.rstrip()[-1:] or b"a", n)
+
+
+def for_rule(rule: Rule, terms: Sequence[bytes] = ()) -> dict[str, Maker]:
+    """Inputs that reach the rule: GENERIC runs that hold one of its keywords (the others
+    never get past the keyword prefilter), runs after each keyword (or profile term, for
+    the identifier rules), and each example with its value's last character repeated."""
+    keywords = [k.encode() for k in rule.keywords]
+    makers = {name: make for name, make in GENERIC.items()
+              if not keywords or any(k in make(64).lower() for k in keywords)}
+    for lead in [*keywords[:3], *terms]:
+        makers.update({lead.decode() + name: make for name, make in _after(lead).items()})
+    for i, example in enumerate(rule.examples[:3]):
+        text = expand_example(example.text, random.Random(i)).encode()
+        if b"\0" not in text:
+            makers[f"example-{i}-long-tail"] = _long_tail(text)
     return makers
+
+
+def all_examples(rules: Sequence[Rule], sep: bytes) -> bytes:
+    """The first example of every text rule, joined by sep: one copy of many findings."""
+    texts = [expand_example(r.examples[0].text, random.Random(i)).encode() for i, r in enumerate(rules) if r.examples]
+    return sep.join(t.replace(b"\n", b" ") for t in texts if b"\0" not in t) + sep

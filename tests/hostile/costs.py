@@ -25,18 +25,16 @@ from reposcrub.detectors import heuristics
 from reposcrub.model import Blob, Provenance
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_touched: Counter[str] = Counter()
+_touched: Counter[object] = Counter()
 
 
-def _site() -> str:
-    """The reposcrub function that asked for the operation (skipping this module)."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        name = frame.f_code.co_filename
-        if "reposcrub" in name and not name.endswith("costs.py"):
-            return f"{os.path.relpath(name, _ROOT)}:{frame.f_code.co_name}"
-        frame = frame.f_back  # type: ignore[assignment]
-    return "?"
+def _site() -> object:
+    """The code object of the function that asked (named only when reported)."""
+    return sys._getframe(2).f_code
+
+
+def site_name(code: object) -> str:
+    return f"{os.path.relpath(code.co_filename, _ROOT)}:{code.co_name}"  # type: ignore[attr-defined]
 
 
 def _span(length: int, start: int | None, end: int | None) -> tuple[int, int]:
@@ -46,24 +44,27 @@ def _span(length: int, start: int | None, end: int | None) -> tuple[int, int]:
 class CountingBytes(bytes):
     """bytes that record how many bytes each operation reads, by calling function."""
 
-    def __contains__(self, sub: object) -> bool:  # type: ignore[override]
-        found = bytes.find(self, sub)  # type: ignore[arg-type]
-        _touched[_site()] += len(self) if found < 0 else found + len(sub)  # type: ignore[arg-type]
+    def __contains__(self, sub: object) -> bool:
+        if isinstance(sub, int):
+            sub = bytes([sub])
+        assert isinstance(sub, bytes)
+        found = bytes.find(self, sub)
+        _touched[_site()] += len(self) if found < 0 else found + len(sub)
         return found >= 0
 
-    def find(self, sub, start=None, end=None):  # type: ignore[no-untyped-def,override]
+    def find(self, sub, start=None, end=None):
         lo, hi = _span(len(self), start, end)
         found = bytes.find(self, sub, lo, hi)
         _touched[_site()] += (found + len(sub) if found >= 0 else hi) - lo
         return found
 
-    def rfind(self, sub, start=None, end=None):  # type: ignore[no-untyped-def,override]
+    def rfind(self, sub, start=None, end=None):
         lo, hi = _span(len(self), start, end)
         found = bytes.rfind(self, sub, lo, hi)
         _touched[_site()] += hi - (found if found >= 0 else lo)
         return found
 
-    def __getitem__(self, key):  # type: ignore[no-untyped-def,override]
+    def __getitem__(self, key):
         got = bytes.__getitem__(self, key)
         if isinstance(key, slice):
             _touched[_site()] += len(got)
@@ -127,4 +128,7 @@ def measure(scan: Callable[[Blob], object], data: bytes, path: str) -> Cost:
         finally:
             profile.disable()
     calls = sum(entry.callcount for entry in profile.getstats())
-    return Cost(calls, Counter(_touched), dict(longest))
+    touched: Counter[str] = Counter()
+    for code, n in _touched.items():
+        touched[site_name(code)] += n
+    return Cost(calls, touched, dict(longest))
