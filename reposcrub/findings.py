@@ -21,12 +21,18 @@ class LineIndex:
             starts.append(pos + 1)
             pos = data.find(b"\n", pos + 1)
         self._starts = starts
+        # Per line, (byte offset, column) pairs already worked out: a column is counted
+        # from the nearest one before it, so many findings on one long line stay linear.
+        self._known: dict[int, list[tuple[int, int]]] = {}
 
     def locate(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a byte offset; columns count Unicode code points."""
         index = bisect.bisect_right(self._starts, offset) - 1
-        prefix = self._data[self._starts[index] : offset]
-        column = len(prefix.decode("utf-8", "replace")) if not prefix.isascii() else len(prefix)
+        known = self._known.setdefault(index, [(self._starts[index], 0)])
+        base, column = known[bisect.bisect_right(known, (offset, 1 << 62)) - 1]
+        piece = self._data[base:offset]
+        column += len(piece) if piece.isascii() else len(piece.decode("utf-8", "replace"))
+        bisect.insort(known, (offset, column))
         return index + 1, column + 1
 
 

@@ -68,9 +68,17 @@ def run(args: Sequence[str], cwd: Path, check: bool = True, keep_index: bool = F
     except FileNotFoundError:
         raise ReposcrubError("git is not installed or not on PATH; install git and try again") from None
     if check and proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ReposcrubError(f"git {args[0]} failed in {cwd}: {detail[-1] if detail else 'no message'}")
+        raise ReposcrubError(f"git {args[0]} failed in {cwd}: {git_message(proc.stderr)}")
     return proc.stdout
+
+
+def git_message(stderr: bytes) -> str:
+    """The line of git's complaint that says what is wrong (not its usage hint)."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line
+    return lines[-1] if lines else "no message"
 
 
 def toplevel(path: Path) -> Path | None:
@@ -117,10 +125,10 @@ def split_stream(args: Sequence[str], cwd: Path, sep: bytes) -> Iterator[bytes]:
     finally:
         proc.stdout.close()
         err = proc.stderr.read()
+        proc.stderr.close()
         code = proc.wait()
     if code != 0:
-        detail = err.decode("utf-8", "replace").strip().splitlines()
-        raise ReposcrubError(f"git {args[0]} failed in {cwd}: {detail[-1] if detail else 'no message'}")
+        raise ReposcrubError(f"git {args[0]} failed in {cwd}: {git_message(err)}")
 
 
 def is_inside_repo(path: Path) -> bool:

@@ -122,6 +122,11 @@ class Finding:
     start: int = field(default=0, repr=False, compare=False)
     end: int = field(default=0, repr=False, compare=False)
 
+    @property
+    def shown_path(self) -> str:
+        """The path fit to print: bytes that are not UTF-8 (kept as surrogates) shown as U+FFFD."""
+        return self.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
     def sort_key(self) -> tuple[str, str, int, int, str]:
         return (self.location, self.path, self.line, self.column, self.rule_id)
 

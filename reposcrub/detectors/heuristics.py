@@ -34,12 +34,14 @@ _PLACEHOLDER = re.compile(
     r"password|passwd|secret|token|changeme|change[_-]?me|redacted|removed|hidden|masked|"
     r"placeholder|dummy|sample|example|fake|test|testing|todo|tbd|foo|bar|baz|qux|value|values|string|str|"
     r"123456\d*|abcdef\w{0,4}|1234567890abcdef)$|"
-    r"(?:^your[_-]?|^my[_-]?(?:pass|password|secret|token|key|api)|<[^>]*>|\byour\b|example|placeholder|changeme|replace[_-]?me|"
+    r"(?:^your[_-]?|^my[_-]?(?:pass|password|secret|token|key|api)|<[^<>]{0,200}>|\byour\b|example|placeholder|changeme|replace[_-]?me|"
     r"insert[_-]|\*\*\*\*|dummy|redacted|fake[_-]|not[_-]?a[_-]?real|sample)",
     re.IGNORECASE,
 )
 _X_RUN = re.compile(r"xxxxxx|XXXXXX")
-_TEMPLATE = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)[sd]|^\$[A-Za-z_]|^%[A-Z_]+%$|\{[A-Za-z_]+\}|\#\{[^}]*\}|@[A-Za-z_]+@")
+# Bounded repeats: these run on candidate values, which a hostile file can make long.
+_TEMPLATE = re.compile(r"\$\{[^{}]{0,200}\}|\{\{[^{}]{0,200}\}\}|%\([^()]{0,100}\)[sd]|^\$[A-Za-z_]|^%[A-Z_]{1,100}%$|"
+                       r"\{[A-Za-z_]{1,100}\}|\#\{[^{}]{0,200}\}|@[A-Za-z_]{1,100}@")
 _CODE = re.compile(r"[()\[\]]|^(?:self|this|os|env|process|config|settings|params|args|request)\.|^[a-z_]+(?:\.[a-z_]+)+$")
 _IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$|^[a-z]+(?:-[a-z]+)+(?:-v?[0-9]+)?$")
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)

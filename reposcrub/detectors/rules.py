@@ -106,15 +106,22 @@ class RuleDetector:
         if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
             return False
         if rule.filters:
+            # Filters use Python's re on short strings: bounded inputs keep them linear.
             line = _line_of(data, start).decode("utf-8", "replace")
-            return not any(FILTERS[name](secret, line, path) for name in rule.filters)
+            short = secret[:FILTER_INPUT_MAX]
+            return not any(FILTERS[name](short, line, path) for name in rule.filters)
         return True
 
 
+FILTER_INPUT_MAX = 1024
+
+
 def _line_of(data: bytes, offset: int) -> bytes:
-    start = data.rfind(b"\n", 0, offset) + 1
-    end = data.find(b"\n", offset)
-    return data[start : end if end != -1 else len(data)][:4096]
+    """The line holding offset, cut to 2 KiB either side (minified files are one line)."""
+    low = max(0, offset - 2048)
+    start = data.rfind(b"\n", low, offset) + 1 or low
+    end = data.find(b"\n", offset, offset + 2048)
+    return data[start : end if end != -1 else min(len(data), offset + 2048)]
 
 
 def _is_binary(data: bytes) -> bool:

@@ -19,7 +19,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "rule_id": f.rule_id,
         "category": f.category,
         "severity": f.severity.label,
-        "path": f.path,
+        "path": f.shown_path,
         "line": f.line,
         "column": f.column,
         "end_line": f.end_line,

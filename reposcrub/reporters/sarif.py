@@ -122,7 +122,8 @@ def _artifact_path(f: Finding) -> str:
 def _uri(path: str) -> str:
     from urllib.parse import quote
 
-    return quote(path.lstrip("/"), safe="/")
+    # Paths that are not UTF-8 are kept as surrogates: percent-encode their raw bytes.
+    return quote(path.lstrip("/").encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _aggregate(findings: Sequence[Finding], limit: int) -> tuple[list[tuple[Finding, int]], str | None]:

@@ -24,7 +24,7 @@ class TextReporter:
         return f"{_COLORS[severity]}{text}{_RESET}" if self.color else text
 
     def _line(self, f: Finding) -> str:
-        where = f"{f.path}:{f.line}:{f.column}" if f.location == "file" else f"{f.location} {f.path}"
+        where = f"{f.shown_path}:{f.line}:{f.column}" if f.location == "file" else f"{f.location} {f.shown_path}"
         if f.commit and f.commit != f.path:
             where += f" @{f.commit[:10]}"
             if f.commit_count > 1:

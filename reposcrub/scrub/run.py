@@ -67,10 +67,14 @@ def scrub(target_text: str, options: ScrubOptions) -> ScrubResult:
     profile = resolve_profile(local.path if local and local.kind != "bare" else None, options.scan)
     profile = replace(profile, keep_identity=profile.keep_identity + options.keep_identity,
                       salt=options.salt if options.salt is not None else profile.salt)
-    if local is not None and local.kind == "folder":
-        return materialize.scrub_folder(local.path, options, profile)
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReposcrubError(f"cannot create --out {options.out}: {exc.strerror}; choose a folder you can write") from None
     tmp = Path(tempfile.mkdtemp(prefix="reposcrub-scrub-"))
     try:
+        if local is not None and local.kind == "folder":
+            return materialize.scrub_folder(local.path, options, profile)
         return _scrub_git(target_text, local.path if local else None, tmp, options, profile)
     except BaseException:
         shutil.rmtree(options.out, ignore_errors=True)  # interrupted or failed: no partial output

@@ -69,15 +69,11 @@ def test_debug_shows_the_traceback(setting, args):
     assert result.stderr.strip().splitlines()[-1].startswith("reposcrub: error: ")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: git.run reports the last line of git's stderr, here its usage hint "
-                   "\"'git <command> [<revision>...] -- [<file>...]'\", not the 'fatal: ambiguous argument' line")
 def test_bad_rev_range_names_the_range(setting):
     result = invoke(["scan", "{t}/repo", "--rev-range", "nope..bad"], setting)
     assert "nope..bad" in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an --out that cannot be created (its parent is a file, or "
-                   "/proc) escapes as an OSError: 'internal error', exit 3")
 def test_scrub_out_that_cannot_be_created(setting):
     result = invoke(["scrub", "{t}/repo", "--out", "{t}/notes.txt/copy"], setting)
     assert result.exit_code == 2, result.output

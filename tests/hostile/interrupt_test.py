@@ -75,8 +75,6 @@ def test_interrupted_scrub_leaves_nothing(history, tmp_path, tmpdir_for_child, s
     assert not (tmp_path / "out.commit-map").exists() and not (tmp_path / "out.scrub-report.json").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: scrub.run.scrub returns materialize.scrub_folder() outside the "
-                   "try that removes --out on BaseException: a Ctrl-C leaves a partial folder")
 def test_interrupted_folder_scrub_leaves_nothing(tmp_path, tmpdir_for_child):
     source = tmp_path / "folder"
     write_files(source, {f"pkg{i % 20}/mod{i}.py": f"KEY = '{fake_tokens(i)['aws']}'\n" * 20 for i in range(400)})
