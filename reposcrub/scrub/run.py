@@ -67,12 +67,9 @@ def scrub(target_text: str, options: ScrubOptions) -> ScrubResult:
     profile = resolve_profile(local.path if local and local.kind != "bare" else None, options.scan)
     profile = replace(profile, keep_identity=profile.keep_identity + options.keep_identity,
                       salt=options.salt if options.salt is not None else profile.salt)
-    try:
-        options.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReposcrubError(f"cannot create --out {options.out}: {exc.strerror}; choose a folder you can write") from None
     tmp = Path(tempfile.mkdtemp(prefix="reposcrub-scrub-"))
     try:
+        _make_out(options.out)
         if local is not None and local.kind == "folder":
             return materialize.scrub_folder(local.path, options, profile)
         return _scrub_git(target_text, local.path if local else None, tmp, options, profile)
@@ -81,6 +78,13 @@ def scrub(target_text: str, options: ScrubOptions) -> ScrubResult:
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _make_out(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReposcrubError(f"cannot create --out {out}: {exc.strerror}; choose a folder you can write") from None
 
 
 def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubOptions, profile: Profile) -> ScrubResult:
