@@ -18,6 +18,7 @@ import re2
 HAVE_HYPERSCAN = find_spec("hyperscan") is not None  # imported when first needed
 
 HYPERSCAN_AFTER_BYTES = 256 << 10
+HYPERSCAN_AFTER_BLOBS = 200  # history yields thousands of small messages and paths first
 REGEX_PREFIX = "re:"
 
 
@@ -41,15 +42,19 @@ class KeywordPrefilter:
                 self._rules_of[index[k]].append(rule_index)
         self._db: object | None = None
         self._bytes_seen = 0
-        self._regexes: dict[int, object] = {}
+        self._blobs_seen = 0
+        self._forms = [_expression(k) for k in self._keywords]
+        self._literals = [(n, k.encode(), caseless) for n, (k, (_, caseless)) in enumerate(zip(self._keywords, self._forms))
+                          if not k.startswith(REGEX_PREFIX)]
+        self._regexes = {n: re2.compile(expression) for n, (k, (expression, _)) in enumerate(zip(self._keywords, self._forms))
+                         if k.startswith(REGEX_PREFIX)}
 
     def _compile(self) -> object:
         import hyperscan
 
         db = hyperscan.Database()
         expressions, flags = [], []
-        for keyword in self._keywords:
-            expression, caseless = _expression(keyword)
+        for expression, caseless in self._forms:
             expressions.append(expression)
             flags.append(hyperscan.HS_FLAG_SINGLEMATCH | (hyperscan.HS_FLAG_CASELESS if caseless else 0))
         db.compile(expressions=expressions, ids=list(range(len(self._keywords))),
@@ -69,7 +74,9 @@ class KeywordPrefilter:
         # Compiling the keyword database costs a tenth of a second: worth it for a
         # repository, not for the handful of small files a pre-commit run sees.
         self._bytes_seen += len(data)
-        if self._db is None and HAVE_HYPERSCAN and self._keywords and self._bytes_seen > HYPERSCAN_AFTER_BYTES:
+        self._blobs_seen += 1
+        worth_it = self._bytes_seen > HYPERSCAN_AFTER_BYTES or self._blobs_seen > HYPERSCAN_AFTER_BLOBS
+        if self._db is None and HAVE_HYPERSCAN and self._keywords and worth_it:
             self._db = self._compile()
         if self._db is None:
             return self._matched_slowly(data)
@@ -83,15 +90,6 @@ class KeywordPrefilter:
 
     def _matched_slowly(self, data: bytes) -> set[int]:
         lowered = data.lower()
-        found = set()
-        for n, keyword in enumerate(self._keywords):
-            expression, caseless = _expression(keyword)
-            if keyword.startswith(REGEX_PREFIX):
-                if n not in self._regexes:
-                    self._regexes[n] = re2.compile(expression)
-                hit = self._regexes[n].search(data) is not None  # type: ignore[attr-defined]
-            else:
-                hit = keyword.encode() in (lowered if caseless else data)
-            if hit:
-                found.add(n)
+        found = {n for n, literal, caseless in self._literals if literal in (lowered if caseless else data)}
+        found.update(n for n, regex in self._regexes.items() if regex.search(data) is not None)
         return found
