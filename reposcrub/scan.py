@@ -45,6 +45,12 @@ class Engine:
         self._generic = frozenset(r.id for r in self.rules if "generic" in r.id or "generic" in r.tags)
         self._syntax: SyntaxContext | None = None
 
+    def parse_errors(self, data: bytes, path: str) -> bool | None:
+        """Whether data parses with errors as path's language (None: plain text); cached."""
+        if self._syntax is None:
+            self._syntax = SyntaxContext()
+        return self._syntax.parse_errors(data, path)
+
     def scan_blob(self, blob: Blob, resolve_overlaps: bool = True) -> list[Finding]:
         """Findings of every detector in one blob; with resolve_overlaps, one per span and category."""
         found: list[Finding] = []

@@ -7,6 +7,7 @@ is not counted at all: only strong contexts count for ordinary words.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -20,6 +21,20 @@ class SyntaxContext:
         from reposcrub.parse.treesitter import Parsers
 
         self._parsers = Parsers()
+        # Whether content parsed with errors, by digest: scrub asks again for what it scanned.
+        self._broken: dict[bytes, bool] = {}
+
+    def parse_errors(self, data: bytes, path: str) -> bool | None:
+        """True/False when path's language parses data with/without errors; None for plain text."""
+        from reposcrub.parse.treesitter import parse_context
+
+        key = hashlib.sha1(data, usedforsecurity=False).digest()
+        if key not in self._broken:
+            index = parse_context(data, path, self._parsers, spans=())
+            if index is None:
+                return None
+            self._broken[key] = index.has_errors()
+        return self._broken[key]
 
     def annotate(self, findings: list[Finding], blob: Blob, rules: Mapping[str, Rule]) -> list[Finding]:
         from reposcrub.parse.treesitter import language_for, parse_context
@@ -30,6 +45,7 @@ class SyntaxContext:
         index = parse_context(blob.data, blob.path, self._parsers, spans=[(f.start, f.end) for f in spans])
         if index is None:
             return findings
+        self._broken[hashlib.sha1(blob.data, usedforsecurity=False).digest()] = index.has_errors()
         out = []
         for f in findings:
             if f.end <= f.start:

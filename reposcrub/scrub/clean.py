@@ -54,16 +54,6 @@ def _fit(replacement: bytes, context: str) -> bytes:
     return replacement
 
 
-def _breaks_syntax(before: bytes, after: bytes, path: str) -> bool:
-    from reposcrub.parse.treesitter import parse_context
-
-    old = parse_context(before, path, spans=())
-    if old is None or old.has_errors():
-        return False
-    new = parse_context(after, path, spans=())
-    return new is not None and new.has_errors()
-
-
 class Cleaner:
     def __init__(self, engine: Engine, replacer: Replacer, threshold: Severity = Severity.LOW) -> None:
         self.engine = engine
@@ -87,7 +77,9 @@ class Cleaner:
             result.data = literal
             result.literal = True
         if result.changed and provenance.location == "file":
-            result.broke_syntax = _breaks_syntax(data, result.data, provenance.path)
+            # Parsed cleanly before (usually known from the scan itself), not after.
+            before = self.engine.parse_errors(data, provenance.path)
+            result.broke_syntax = before is False and self.engine.parse_errors(result.data, provenance.path) is True
         return result
 
     def _clean(self, data: bytes, provenance: Provenance) -> Cleaned:

@@ -27,3 +27,15 @@ def test_cleaning_an_example_leaves_nothing(rule_id, example):
     left = [(f.rule_id, cleaned.data[f.start:f.end]) for f in again if replaceable(f, cleaner.threshold)]
     assert not left, (rule_id, cleaned.data)
     assert cleaner.clean(cleaned.data, Provenance(path=example.path)).data == cleaned.data  # idempotent
+
+
+def test_a_replacement_that_breaks_the_syntax_is_caught():
+    class Breaking(Replacer):
+        def replace(self, f):
+            return b"x' + ("  # unbalanced: the file no longer parses
+
+    cleaner = Cleaner(ENGINE, Breaking(PROFILE, "salt"))
+    good = Cleaner(ENGINE, Replacer(PROFILE, "salt"))
+    text = b"import os\nKEY = 'AKIA" + b"Q" * 16 + b"'\n"
+    assert cleaner.clean(text, Provenance(path="app.py")).broke_syntax
+    assert not good.clean(text, Provenance(path="app.py")).broke_syntax
