@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from reposcrub.cli import cli
-from tests.conftest import ALNUM, ROOT, UPPER_B32, fake, git, make_repo, write_files
+from tests.conftest import ROOT, UPPER_B32, fake, git, make_repo, write_files
 
 sys.path.insert(0, str(ROOT / "examples"))
 import make_leaky_project  # noqa: E402

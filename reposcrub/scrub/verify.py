@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reposcrub import git
 from reposcrub.model import Finding, Severity
-from reposcrub.scrub.plan import Plan, secret_file_rules
+from reposcrub.scrub.plan import Plan
 
 
 @dataclass

@@ -135,7 +135,7 @@ def test_a_secret_found_once_is_removed_in_every_encoding_everywhere(tmp_path):
     import random
     from urllib.parse import quote
 
-    from tests.conftest import ALNUM, make_repo, write_files, fake
+    from tests.conftest import ALNUM, make_repo, fake
 
     token = fake("ghp_", ALNUM, 36, random.Random(3))
     secret = fake("", ALNUM, 30, random.Random(4)) + "/+"
