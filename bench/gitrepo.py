@@ -284,18 +284,18 @@ def _people(rng: random.Random, n: int = 40) -> list[_Person]:
 _CI = _Person("Globex CI", "ci-bot@globex.internal", "+0000", True)
 
 
+def _fill_choice(rng: random.Random, templates: list[str], values: dict[str, object]) -> str:
+    return C.fill(rng.choice(templates), values)
+
+
 def _subject(rng: random.Random) -> str:
     w = C._words(rng)
-    return fill_choice(rng, [
+    return _fill_choice(rng, [
         "<<Verb>> <<noun>> <<noun2>> handling", "Fix <<noun>> <<verb>> when <<noun2>> is <<adj>>",
         "Add <<noun>> <<noun2>> endpoint", "Refactor <<noun>> <<verb>> logic", "Remove unused <<noun>> helpers",
         "Speed up <<noun>> <<verb>> for <<adj>> <<noun2>>s", "Handle <<adj>> <<noun>> in <<svc>>",
         "Update <<noun>> docs", "Tests for <<noun>> <<verb>>", "Rename <<noun>> to <<noun2>>",
     ], w)
-
-
-def fill_choice(rng: random.Random, templates: list[str], values: dict[str, object]) -> str:
-    return C.fill(rng.choice(templates), values)
 
 
 # ----------------------------------------------------------------------------- generator
@@ -352,7 +352,6 @@ class _Generator:
         self.gap = _SPAN / spec.commits
         self.target = int(spec.unique_mb * MB * 1.01)
         self.emitted = 0
-        self.tags: list[tuple[str, int]] = []
         self.merged_refs: list[str] = []
         self.kept_refs: list[str] = []
         self.counts: Counter[str] = Counter()
