@@ -47,6 +47,10 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # One line, like every other error, instead of click's usage block.
+            where = f"reposcrub {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "reposcrub --help"
+            raise UserError(f"{exc.format_message()} (see `{where}`)") from None
         except ReposcrubError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()

@@ -85,7 +85,6 @@ def test_corrupt_archive_says_so(setting):
     assert "not a valid zip archive" in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="gap: click's own usage errors print four lines (Usage, Try, blank, Error)")
 @pytest.mark.parametrize("args", [["scan", "--format", "xml"], ["scan", "--max-file-size", "0"],
                                   ["scan", "{t}/repo", "--profile", "{t}"]], ids=["choice", "range", "path"])
 def test_usage_errors_are_one_line(setting, args):
