@@ -72,6 +72,22 @@ def _timed_gen(name: str, fn: Callable[..., Iterator[Any]]) -> Callable[..., Ite
     return wrapper
 
 
+MISSING: list[str] = []
+
+
+def _patch(owner: Any, attr: str, label: str | Callable[[], str], generator: bool = False) -> None:
+    """Wrap owner.attr with a timer; reposcrub changes, so a missing name is noted, not fatal."""
+    fn = getattr(owner, attr, None)
+    if fn is None:
+        MISSING.append(f"{getattr(owner, '__name__', owner)}.{attr}")
+        return
+    if generator:
+        assert isinstance(label, str)
+        setattr(owner, attr, _timed_gen(label, fn))
+    else:
+        setattr(owner, attr, _timed(label, fn))
+
+
 def patch_scan() -> None:
     from reposcrub import pipeline, scan, syntax
     from reposcrub.detectors import prefilter
@@ -82,49 +98,49 @@ def patch_scan() -> None:
     from reposcrub.reporters.json import JsonReporter
     from reposcrub.sources import gitwalk, history, worktree
 
-    gitwalk.walk = _timed("history walk (git log --raw)", gitwalk.walk)
-    gitwalk.commits_metadata = _timed_gen("commit metadata (git log)", gitwalk.commits_metadata)
-    gitwalk.identities = _timed("identities (git log)", gitwalk.identities)
-    history.read_all_objects = _timed_gen("object read (cat-file)", history.read_all_objects)
-    history.read_objects = _timed_gen("object read (cat-file)", history.read_objects)
-    worktree.WorktreeSource.blobs = _timed_gen("work tree read", worktree.WorktreeSource.blobs)
-    RuleDetector.detect = _timed_gen("detector: rules", RuleDetector.detect)
-    IdentifierDetector.detect = _timed_gen("detector: identifiers", IdentifierDetector.detect)
-    SkippedDetector.detect = _timed_gen("detector: skipped", SkippedDetector.detect)
-    syntax.SyntaxContext.annotate = _timed("syntax annotate (tree-sitter context)", syntax.SyntaxContext.annotate)
-    treesitter.parse_context = _timed("  of which tree-sitter parse_context", treesitter.parse_context)
-    prefilter.KeywordPrefilter._matched_slowly = _timed(
-        "  of which keyword prefilter without hyperscan (first 256 KiB)", prefilter.KeywordPrefilter._matched_slowly)
-    scan.drop_overlaps = _timed("drop_overlaps", scan.drop_overlaps)
-    scan.drop_inline_allowed = _timed_gen("inline allow filter", scan.drop_inline_allowed)
-    JsonReporter.write = _timed("report (json)", JsonReporter.write)
-    pipeline.with_identity_people = _timed("identity people", pipeline.with_identity_people)
+    _patch(gitwalk, "walk", "history walk (git log --raw)")
+    _patch(gitwalk, "commits_metadata", "commit metadata (git log)", generator=True)
+    _patch(gitwalk, "identities", "identities (git log)")
+    _patch(history, "read_all_objects", "object read (cat-file)", generator=True)
+    _patch(history, "read_objects", "object read (cat-file)", generator=True)
+    _patch(worktree.WorktreeSource, "blobs", "work tree read", generator=True)
+    _patch(RuleDetector, "detect", "detector: rules", generator=True)
+    _patch(IdentifierDetector, "detect", "detector: identifiers", generator=True)
+    _patch(SkippedDetector, "detect", "detector: skipped", generator=True)
+    _patch(syntax.SyntaxContext, "annotate", "syntax annotate (tree-sitter context)")
+    _patch(treesitter, "parse_context", "  of which tree-sitter parse_context")
+    _patch(prefilter.KeywordPrefilter, "_matched_slowly", "  of which prefilter before hyperscan")
+    _patch(scan, "drop_overlaps", "drop_overlaps")
+    _patch(scan, "drop_inline_allowed", "inline allow filter", generator=True)
+    _patch(JsonReporter, "write", "report (json)")
+    _patch(pipeline, "with_identity_people", "identity people")
 
 
 _IN_VERIFY = [False]
 
 
 def patch_scrub() -> None:
+    from reposcrub import scan
     from reposcrub.scrub import clean, materialize, report, rewrite, run
 
     def scan_label() -> str:
         return "verify: re-scan the copy" if _IN_VERIFY[0] else "scan input"
 
-    run.scan_target = _timed(scan_label, run.scan_target)
-    run.with_identity_people = _timed("identity people", run.with_identity_people)
-    run.build_plan = _timed("plan (clean every blob with findings)", run.build_plan)
-    clean._breaks_syntax = _timed("syntax-regression check (_breaks_syntax)", clean._breaks_syntax)
-    clean.Cleaner.clean = _timed("cleaner (Cleaner.clean)", clean.Cleaner.clean)
-    run.rewrite = _timed("rewrite (git-filter-repo + callbacks)", run.rewrite)
-    rewrite._Callbacks.message = _timed("  rewrite: message callback", rewrite._Callbacks.message)
-    rewrite._Callbacks.file_info = _timed("  rewrite: file_info callback", rewrite._Callbacks.file_info)
-    rewrite._Callbacks.commit = _timed("  rewrite: commit callback", rewrite._Callbacks.commit)
-    rewrite._Callbacks.refname = _timed("  rewrite: refname callback", rewrite._Callbacks.refname)
-    materialize.write_repository = _timed("write repository (fetch, checkout, gc)", materialize.write_repository)
-    run.unreachable_objects = _timed("  verify: fsck unreachable", run.unreachable_objects)
-    run.check_structure = _timed("  verify: check structure", run.check_structure)
-    run.check_untouched_files = _timed("  verify: check untouched files", run.check_untouched_files)
-    report.write_reports = _timed("reports", report.write_reports)
+    _patch(run, "scan_target", scan_label)
+    _patch(run, "with_identity_people", "identity people")
+    _patch(run, "build_plan", "plan (clean every blob with findings)")
+    _patch(scan.Engine, "parse_errors", "syntax-regression check")
+    _patch(clean.Cleaner, "clean", "cleaner (Cleaner.clean)")
+    _patch(run, "rewrite", "rewrite (git-filter-repo + callbacks)")
+    _patch(rewrite._Callbacks, "message", "  rewrite: message callback")
+    _patch(rewrite._Callbacks, "file_info", "  rewrite: file_info callback")
+    _patch(rewrite._Callbacks, "commit", "  rewrite: commit callback")
+    _patch(rewrite._Callbacks, "refname", "  rewrite: refname callback")
+    _patch(materialize, "write_repository", "write repository (fetch, checkout, gc)")
+    _patch(run, "unreachable_objects", "  verify: fsck unreachable")
+    _patch(run, "check_structure", "  verify: check structure")
+    _patch(run, "check_untouched_files", "  verify: check untouched files")
+    _patch(report, "write_reports", "reports")
     verify_fn = run._verify
 
     def verify_wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -194,7 +210,8 @@ def main(argv: list[str]) -> None:
     except SystemExit as exc:
         code = exc.code
     total = time.perf_counter() - started
-    doc = {"argv": args, "exit": code, "total": total, "seconds": dict(SECONDS), "calls": dict(CALLS), "result": RESULT}
+    doc = {"argv": args, "exit": code, "total": total, "seconds": dict(SECONDS), "calls": dict(CALLS), "result": RESULT,
+           "not_timed": MISSING}
     out.write_text(json.dumps(doc, indent=1, default=str) + "\n", encoding="utf-8")
     sys.exit(code if isinstance(code, int) else 3)
 

@@ -129,3 +129,16 @@ def measure(cmd: list[str], cwd: Path, stdout: Path | None, stderr: Path, env: d
                    tail or "launcher failed")
     return Run(cmd, ru["exit"], wall, ru["utime"], ru["stime"], ru["maxrss_kb"], sampler.peak_pss, sampler.peak_rss,
                sampler.max_procs, tail)
+
+
+def code_version(path: Path = Path(__file__).resolve().parent.parent) -> str:
+    """Which reposcrub was measured: HEAD of its repository, and whether reposcrub/ has
+    uncommitted changes (an editable install runs the work tree). Read-only git commands."""
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=path, capture_output=True, text=True, check=False)
+        return proc.stdout.strip()
+
+    head = git("log", "-1", "--format=%h %ci %s")
+    dirty = git("status", "--porcelain", "--", "reposcrub").splitlines()
+    return f"{head[:100]}" + (f" (+{len(dirty)} uncommitted change(s) under reposcrub/)" if dirty else "")
+

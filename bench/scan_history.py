@@ -66,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gitrepo  # noqa: E402
 from gitrepo import MB, RepoInfo, RepoSpec  # noqa: E402
-from proctree import measure  # noqa: E402
+from proctree import code_version, measure  # noqa: E402
 from scan_worktree import Run, find_tool, rule_count  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -165,6 +165,8 @@ def phases_block(w: Any, label: str, run: Run, doc: dict[str, Any], blob_bytes: 
     rest = total - sum(top.values())
     w(f"  {'other (pipeline glue, batching, start-up)':<42}{rest:8.2f} s {100 * rest / total:5.1f}%")
     ts = seconds.get("  of which tree-sitter parse_context", 0.0)
+    if doc.get("not_timed"):
+        w(f"  not timed (no longer in reposcrub?): {', '.join(doc['not_timed'])}")
     w(f"  tree-sitter share of scan time: {100 * ts / total:.1f}% (parse_context), "
       f"{100 * seconds.get('syntax annotate (tree-sitter context)', 0.0) / total:.1f}% with the rest of syntax annotate")
     return {"total": total, "seconds": seconds, "calls": doc["calls"], "tree_sitter_share": ts / total if total else None}
@@ -184,6 +186,7 @@ def report(repo: Path, info: RepoInfo | None, how: str, blobs: tuple[int, int], 
         w(f"             spec commits={info.spec.commits} unique_mb={info.spec.unique_mb} branches={info.spec.branches} "
           f"seed={info.spec.seed} v{info.spec.version}: {s['commits']:,} commits, {s['branches']} branches, {s['tags']} tags, "
           f"pack {mbs(s['pack_bytes'])}, HEAD {s['head_files']:,} files")
+    w(f"reposcrub    {args.code}")
     w(f"unique blobs {blobs[0]:,} blobs, {mbs(blobs[1])} (every blob in the object store, once); page cache warmed in {warm_s:.1f} s")
     w(f"machine      {os.cpu_count()} CPUs; load average before {' '.join(f'{x:.2f}' for x in load_before)}, "
       f"after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -288,6 +291,7 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--repeat must be at least 1")
 
     load_before = os.getloadavg()
+    args.code = code_version()
     print("[1/4] repository", flush=True)
     repo, info, how = resolve_repo(args)
     print(f"      {repo} ({how})", flush=True)
@@ -341,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
     scores = report(repo, info, how, blobs, warm_s, raw, raw_u, rs, doc, args, load_before, phase)
     saved = work / f"{repo.name}.scan_history.json"
     saved.write_text(json.dumps({
-        "repo": str(repo), "spec": asdict(info.spec) if info else None, "unique_blobs": blobs[0], "unique_blob_bytes": blobs[1],
+        "repo": str(repo), "reposcrub": args.code, "spec": asdict(info.spec) if info else None, "unique_blobs": blobs[0], "unique_blob_bytes": blobs[1],
         "raw": [asdict(r) for r in raw], "raw_unordered": [asdict(r) for r in raw_u], "reposcrub": [asdict(r) for r in rs],
         "reposcrub_jobs1": [asdict(r) for r in rs1],
         "median": {"raw": median(raw), "raw_unordered": median(raw_u), "reposcrub": median(rs)},

@@ -60,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gitrepo  # noqa: E402
 from gitrepo import MB, RepoInfo, RepoSpec  # noqa: E402
-from proctree import measure  # noqa: E402
+from proctree import code_version, measure  # noqa: E402
 from scan_worktree import Run  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -231,6 +231,8 @@ def _phase_lines(w: Any, doc: dict[str, Any]) -> None:
         w(f"    {shown:<44}{secs:9.2f} s {100 * secs / total:5.1f}%")
     w(f"    {'other (mirror clone, profile, start-up)':<44}{total - top:9.2f} s {100 * (total - top) / total:5.1f}%")
     w(f"    {'total in process':<44}{total:9.2f} s")
+    if doc.get("not_timed"):
+        w(f"    not timed (no longer in reposcrub?): {', '.join(doc['not_timed'])}")
     calls = doc.get("calls", {})
 
     def part(name: str) -> str:
@@ -239,7 +241,7 @@ def _phase_lines(w: Any, doc: dict[str, Any]) -> None:
     w("    in the main process (plan, rewrite callbacks; the scans' detectors run in worker processes, not counted here):")
     w(f"      Cleaner.clean {part('cleaner (Cleaner.clean)')}: detector rules {part('detector: rules')}, "
       f"identifiers {part('detector: identifiers')}, syntax annotate {part('syntax annotate (tree-sitter context)')},")
-    w(f"      syntax-regression check {part('syntax-regression check (_breaks_syntax)')}; "
+    w(f"      syntax-regression check {part('syntax-regression check')}; "
       f"tree-sitter parse_context in all {part('  of which tree-sitter parse_context')}")
 
 
@@ -254,6 +256,7 @@ def report(repo: Path, info: RepoInfo, how: str, work: Path, terms: tuple[list[s
     w(f"repository   {repo}  ({how})")
     w(f"             {s['commits']:,} commits, {s['branches']} branches, {s['tags']} tags; {s['blobs']:,} unique blobs, "
       f"{mbs(s['blob_bytes'])}; pack {mbs(s['pack_bytes'])}; {len(info.planted)} planted secrets")
+    w(f"reposcrub    {args.code}")
     w(f"profile      {work / 'profile.toml'}: " + "; ".join(f"{k} {v}" for k, v in info.org.items()))
     w(f"terms        {len(terms[0])} literal terms for filter-repo ({work / 'terms.txt'}): "
       + ", ".join(f"{k} {v}" for k, v in terms[1].items()))
@@ -350,6 +353,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     load_before = os.getloadavg()
+    args.code = code_version()
     if args.repo is not None:
         repo = args.repo.resolve()
         info = gitrepo.load(repo)
@@ -400,7 +404,7 @@ def main(argv: list[str] | None = None) -> None:
     ratios = report(repo, info, how, work, terms, list(results.values()), args, load_before)
     saved = work / "scrub.json"
     saved.write_text(json.dumps({
-        "repo": str(repo), "spec": asdict(info.spec), "stats": info.stats, "terms": terms[1], "ratios": ratios,
+        "repo": str(repo), "reposcrub": args.code, "spec": asdict(info.spec), "stats": info.stats, "terms": terms[1], "ratios": ratios,
         "results": {r.name: {"runs": [asdict(x) for x in r.runs], "median_wall": r.wall, "phases": r.phases, "check": r.check}
                     for r in results.values()},
     }, indent=1, default=str) + "\n", encoding="utf-8")
