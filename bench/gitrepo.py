@@ -51,7 +51,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -334,7 +334,7 @@ def _due(pending: list[tuple[int, _Plant]], i: int, last: bool, ready: Any = Non
 class _Generator:
     """Writes one fast-import stream; see the module docstring for what it holds."""
 
-    def __init__(self, spec: RepoSpec, out: BinaryIO) -> None:
+    def __init__(self, spec: RepoSpec, out: IO[bytes]) -> None:
         self.spec = spec
         self.out = out
         self.rng = random.Random(f"reposcrub-bench-gitrepo:{spec.seed}")
@@ -950,7 +950,7 @@ def score_findings(info: RepoInfo, findings: list[dict[str, Any]], categories: t
         if f.get("category") not in categories:
             continue
         if f.get("location") == "message":
-            messages.add(f.get("commit") or f.get("path"))
+            messages.add(str(f.get("commit") or f.get("path")))
         elif f.get("location", "file") == "file":
             span = (int(f["line"]), int(f.get("end_line") or f["line"]))
             by_place[(f["path"], f.get("commit") or "")].append(span)

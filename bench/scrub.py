@@ -70,7 +70,7 @@ SIZES = {"full": (20_000, 500, 200), "medium": (5_000, 125, 50), "small": (2_000
 try:
     import re2 as _re  # linear-time, fast on large inputs; reposcrub depends on it
 except ImportError:  # pragma: no cover
-    import re as _re  # type: ignore[no-redef]
+    import re as _re
 
 
 def mbs(n: float) -> str:
