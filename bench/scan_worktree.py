@@ -49,11 +49,9 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -90,89 +88,13 @@ class Run:
         return self.user + self.sys
 
 
-class _TreeSampler(threading.Thread):
-    """Peak summed PSS/RSS of a process and its descendants, read from /proc."""
-
-    def __init__(self, pid: int, interval: float) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
-        self.peak_pss = self.peak_rss = self.max_procs = 0
-        self._halt = threading.Event()
-
-    def run(self) -> None:
-        while not self._halt.wait(self.interval):
-            self.sample()
-
-    def stop(self) -> None:
-        self._halt.set()
-        self.join()
-
-    def sample(self) -> None:
-        children: dict[int, list[int]] = defaultdict(list)
-        try:
-            entries = os.listdir("/proc")
-        except OSError:
-            return
-        for name in entries:
-            if not name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{name}/stat", "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                continue
-            ppid = int(data[data.rfind(b")") + 2 :].split()[1])
-            children[ppid].append(int(name))
-        pids, stack = [], [self.pid]
-        while stack:
-            p = stack.pop()
-            pids.append(p)
-            stack.extend(children.get(p, ()))
-        pss = rss = 0
-        for p in pids:
-            try:
-                with open(f"/proc/{p}/smaps_rollup", "rb") as fh:
-                    for line in fh:
-                        if line.startswith(b"Rss:"):
-                            rss += int(line.split()[1])
-                        elif line.startswith(b"Pss:"):
-                            pss += int(line.split()[1])
-            except (OSError, ValueError):
-                continue
-        self.peak_pss = max(self.peak_pss, pss)
-        self.peak_rss = max(self.peak_rss, rss)
-        self.max_procs = max(self.max_procs, len(pids))
-
-
 def measure(cmd: list[str], cwd: Path, stdout: Path | None, stderr: Path, env: dict[str, str] | None = None,
             interval: float = 0.25) -> Run:
-    """Run cmd to completion; wall time, rusage of the child (and its waited-for
-    descendants) via os.wait4, and sampled memory of its process tree."""
-    out = open(stdout, "wb") if stdout else subprocess.DEVNULL
-    err = open(stderr, "wb")
-    try:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                start_new_session=True)
-        sampler = _TreeSampler(proc.pid, interval)
-        sampler.start()
-        try:
-            _, status, ru = os.wait4(proc.pid, 0)
-        except BaseException:
-            os.killpg(proc.pid, signal.SIGTERM)  # our own child's process group only
-            proc.wait()
-            sampler.stop()
-            raise
-        wall = time.perf_counter() - started
-        sampler.stop()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    finally:
-        if stdout:
-            out.close()  # type: ignore[union-attr]
-        err.close()
-    tail = stderr.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
-    return Run(cmd, proc.returncode, wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss, sampler.peak_pss,
-               sampler.peak_rss, sampler.max_procs, "\n".join(tail))
+    """proctree.measure: its launcher reads the child's own peak RSS (a forked child
+    would inherit this process's high-water mark). Imported here: proctree imports Run."""
+    from proctree import measure as measure_tree
+
+    return measure_tree(cmd, cwd, stdout, stderr, env, interval)
 
 
 # ----------------------------------------------------------------------------- tools
@@ -454,7 +376,7 @@ def report(corpus: Corpus, reused: bool, rs: ToolResult, ds: ToolResult | None, 
         others[t.name] = {"count": n, "by_label": dict(c.most_common())}
         w(f"  {t.name:<15} {n:>7,}  " + ", ".join(f"{k} {v:,}" for k, v in c.most_common(6)))
     w("")
-    w(f"memory: peak RSS = largest single process, kernel rusage of the waited child (os.wait4, what /usr/bin/time -v")
+    w("memory: peak RSS = largest single process, kernel rusage of the waited child (os.wait4, what /usr/bin/time -v")
     w(f"        reports); tree PSS/RSS = sum over the tool's process tree from /proc, sampled every {interval} s.")
     w("=" * 96)
     return {"positives": pos, "negatives": neg, "unplanted_findings": others}
