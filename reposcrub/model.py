@@ -110,7 +110,7 @@ class Finding:
     end_column: int
     preview: str
     fingerprint: str
-    context: str = "text"  # string | comment | identifier | other | text
+    context: str = "text"  # string | comment | identifier | other | text | unparsed
     location: str = "file"
     commit: str | None = None
     commit_count: int = 0

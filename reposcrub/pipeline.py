@@ -124,7 +124,10 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     if target.kind != "folder" and options.profile is None and not options.staged:
         profile = with_identity_people(profile, target.path)
     rules = enabled_rules(options, profile)
-    engine = Engine(rules, profile)
+    # A full-history scan labels blobs seen only in history where context decides something;
+    # ranged scans (a push, a pull request) are small enough to label every finding.
+    full_history = options.history and not (options.rev_range or options.since or options.staged)
+    engine = Engine(rules, profile, history_context=not full_history)
     notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)

@@ -14,7 +14,7 @@ from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_inline_allowed
 from reposcrub.model import Blob, Finding, Rule
 from reposcrub.profile import Profile
-from reposcrub.syntax import SyntaxContext
+from reposcrub.syntax import SyntaxContext, decides_outcome, mark_unparsed
 
 # Code detectors by name; rules name theirs with `detector:`. "rules" runs the data rules.
 DETECTORS: dict[str, Callable[[Sequence[Rule], Profile], Detector]] = {
@@ -31,8 +31,12 @@ _SERIAL_BELOW = 64  # small scans (the pre-commit hook) skip the cost of startin
 class Engine:
     """All detectors, built once per process from the enabled rules and the profile."""
 
-    def __init__(self, rules: Sequence[Rule], profile: Profile | None = None) -> None:
+    def __init__(self, rules: Sequence[Rule], profile: Profile | None = None, *, history_context: bool = True) -> None:
+        """history_context=False parses a blob seen only in history (not in the work tree)
+        just when its context decides an outcome: a full-history scan of a large repository
+        would otherwise spend most of its time in tree-sitter to label findings."""
         self.rules = list(rules)
+        self.history_context = history_context
         self.profile = profile or Profile()
         wanted = ["rules", *sorted({r.detector for r in self.rules if r.detector})]
         unknown = [name for name in wanted if name not in DETECTORS]
@@ -60,9 +64,12 @@ class Engine:
             return found
         found = list(drop_inline_allowed(found, blob))
         if blob.provenance.location == "file" and found:
-            if self._syntax is None:
-                self._syntax = SyntaxContext()  # grammars load on the first file that needs one
-            found = self._syntax.annotate(found, blob, self._by_id)
+            if self.history_context or blob.provenance.commit is None or decides_outcome(found, self._by_id):
+                if self._syntax is None:
+                    self._syntax = SyntaxContext()  # grammars load on the first file that needs one
+                found = self._syntax.annotate(found, blob, self._by_id)
+            else:
+                found = mark_unparsed(found, blob)
         return drop_overlaps(found, self._generic) if resolve_overlaps else found
 
 

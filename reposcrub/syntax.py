@@ -14,6 +14,27 @@ from dataclasses import replace
 from reposcrub.model import Blob, Finding, Rule
 
 AMBIGUOUS_NOTE = "ambiguous name"
+UNPARSED = "unparsed"  # context not computed: it could not change the finding
+
+
+def decides_outcome(findings: list[Finding], rules: Mapping[str, Rule]) -> bool:
+    """Whether context can change any of these findings: drop it or change its severity."""
+    for f in findings:
+        if f.note.startswith(AMBIGUOUS_NOTE):
+            return True
+        rule = rules.get(f.rule_id)
+        if rule is not None and rule.context_severity:
+            return True
+    return False
+
+
+def mark_unparsed(findings: list[Finding], blob: Blob) -> list[Finding]:
+    """Findings left unparsed say so, where their language has a grammar (else plain "text")."""
+    from reposcrub.parse.treesitter import language_for
+
+    if language_for(blob.path) is None:
+        return findings
+    return [replace(f, context=UNPARSED) if f.end > f.start else f for f in findings]
 
 
 class SyntaxContext:

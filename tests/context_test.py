@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+import string
 
 from click.testing import CliRunner
 
 from reposcrub.cli import cli
-from tests.conftest import make_repo
+from tests.conftest import fake, git, make_repo
 
 PROFILE = """
 [org]
@@ -69,3 +70,41 @@ def test_context_lowers_or_drops_by_rule(tmp_path):
     blob = Blob(data=b"a = 'tok_abcdef'\n# tok_ghijkl\ntok_mnopqr = 1\n", provenance=Provenance(path="x.py"))
     found = sorted((f.line, f.context, f.severity) for f in engine.scan_blob(blob))
     assert found == [(1, "string", Severity.HIGH), (2, "comment", Severity.LOW)]  # line 3: identifier, dropped
+
+
+def _history_only_repo(tmp_path):
+    """old.py exists only in history; its comment holds a generic password (context lowers it)."""
+    files = {".reposcrub.toml": PROFILE, "old.py": "# Wile Coyote\nURL = 'https://db01.acme.internal'\n"
+             f"# password = '{fake('Zq8', string.ascii_letters + string.digits, 16)}'\n"}
+    repo = make_repo(tmp_path / "r", files)
+    git(repo, "rm", "-q", "old.py")
+    git(repo, "commit", "-q", "-m", "remove old.py")
+    return repo
+
+
+def _history_findings(repo, *args):
+    result = CliRunner().invoke(cli, ["scan", str(repo), "--format", "json", *args], catch_exceptions=False)
+    return [f for f in json.loads(result.output)["findings"] if f["path"] == "old.py" and f["location"] == "file"]
+
+
+def test_full_history_scan_parses_history_only_blobs_where_context_decides(tmp_path):
+    repo = _history_only_repo(tmp_path)
+    full = _history_findings(repo)
+    by_rule = {f["rule_id"]: f for f in full}
+    # Context lowers the generic password in a comment, so that blob is parsed and every
+    # finding in it is labelled; the work tree is always parsed.
+    assert by_rule["secret/generic-password"]["severity"] == "low"
+    assert {f["context"] for f in full} == {"comment", "string"}
+
+
+def test_history_only_blob_without_a_deciding_finding_is_not_parsed(tmp_path):
+    files = {".reposcrub.toml": PROFILE, "old.py": "# Wile Coyote\nURL = 'https://db01.acme.internal'\n"}
+    repo = make_repo(tmp_path / "r", files)
+    git(repo, "rm", "-q", "old.py")
+    git(repo, "commit", "-q", "-m", "remove old.py")
+    full = _history_findings(repo)
+    assert full and {f["context"] for f in full} == {"unparsed"}
+    # A ranged scan (a push, a pull request) labels every finding.
+    ranged = _history_findings(repo, "--rev-range", "HEAD~1")
+    assert {(f["rule_id"], f["context"]) for f in ranged} == {(f["rule_id"], "comment" if f["line"] == 1 else "string")
+                                                             for f in full}

@@ -30,7 +30,7 @@ class TextReporter:
             if f.commit_count > 1:
                 where += f" (+{f.commit_count - 1} commits)"
         sev = self._paint(f"{f.severity.label:<8}", f.severity)
-        extra = f" [{f.context}]" if f.context not in ("text", "other") else ""
+        extra = f" [{f.context}]" if f.context not in ("text", "other", "unparsed") else ""
         detail = f"  {f.preview}" if f.preview else ""
         note = f"  ({f.note})" if f.note else ""
         return f"{where}  {sev} {f.rule_id}{detail}{extra}{note}"
