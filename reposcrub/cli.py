@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
@@ -43,18 +42,33 @@ class UserError(click.ClickException):
         click.echo(f"reposcrub: error: {self.format_message()}", err=True)
 
 
+def _usage_error(exc: click.UsageError) -> UserError:
+    # One line, like every other error, instead of click's usage block.
+    from reposcrub.reporters.error_text import error_message
+
+    where = f"reposcrub {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "reposcrub --help"
+    return UserError(f"{error_message(exc)} (see `{where}`)")
+
+
+def _print_traceback(exc: BaseException) -> None:
+    from reposcrub.reporters.error_text import error_traceback
+
+    click.echo(error_traceback(exc), err=True, nl=False)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            # One line, like every other error, instead of click's usage block.
-            where = f"reposcrub {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "reposcrub --help"
-            raise UserError(f"{exc.format_message()} (see `{where}`)") from None
+            raise _usage_error(exc) from None
         except ReposcrubError as exc:
+            # Messages quote input and git's output, and may hold a secret: printed masked.
+            from reposcrub.reporters.error_text import error_message
+
             if ctx.obj and ctx.obj.get("debug"):
-                traceback.print_exc()
-            raise UserError(str(exc)) from None
+                _print_traceback(exc)
+            raise UserError(error_message(exc)) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -204,8 +218,10 @@ def baseline_group() -> None:
 def _write_baseline(target: str, output: Path, kw: dict[str, Any]) -> None:
     from reposcrub import baseline
     from reposcrub.pipeline import scan_target
+    from reposcrub.reporters.mask import for_display
 
-    result = scan_target(target, _options_from(kw))
+    # Paths as reports print them (a secret in a file name masked); fingerprints hash the real ones.
+    result = for_display(scan_target(target, _options_from(kw)))
     try:
         output.write_text(baseline.render(result.findings, list(result.rules), str(kw["profile_file"] or "")), encoding="utf-8")
     except OSError as exc:
@@ -263,7 +279,8 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     """Write a sanitized copy of TARGET at --out, with rewritten history, then verify it.
     The input is never modified."""
     from reposcrub.pipeline import ScanOptions
-    from reposcrub.scrub.report import next_steps, write_reports
+    from reposcrub.reporters.mask import masked_finding
+    from reposcrub.scrub.report import display_mask, next_steps, write_reports
     from reposcrub.scrub.run import ScrubOptions, scrub
 
     scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains)
@@ -281,15 +298,16 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     if result.commit_map:
         click.echo(f"commit map: {result.commit_map}")
     click.echo(f"report: {json_path} and {sarif_path}")
+    mask = display_mask(result)  # a secret in a file name stays hidden in every line below
     for note in result.notes:
-        click.echo(f"note: {note}")
+        click.echo(f"note: {mask(note)}")
     v = result.verification
     if v is not None:
-        for f in v.leftover:
-            where = f"{f.location} {f.path}" if f.location != "file" else f"{f.path}:{f.line}"
+        for f in (masked_finding(f, mask) for f in v.leftover):
+            where = f"{f.location} {f.shown_path}" if f.location != "file" else f"{f.shown_path}:{f.line}"
             click.echo(f"left: {where} {f.rule_id} {f.preview}", err=True)
         for problem in v.problems:
-            click.echo(f"problem: {problem}", err=True)
+            click.echo(f"problem: {mask(problem)}", err=True)
         click.echo("verification: " + ("passed" if v.ok else f"FAILED ({len(v.leftover)} findings left, {len(v.problems)} problems)"))
     click.echo("\nStill to do outside reposcrub's reach:")
     for step in next_steps(result):
@@ -321,15 +339,23 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("reposcrub: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except click.ClickException as exc:
+    except click.UsageError as exc:  # before any command ran, as `reposcrub --bogus`
+        _usage_error(exc).show()
+        sys.exit(EXIT_USAGE)
+    except UserError as exc:
         exc.show()
-        sys.exit(exc.exit_code if isinstance(exc, UserError) else EXIT_USAGE)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        from reposcrub.reporters.error_text import error_message
+
+        UserError(error_message(exc)).show()
+        sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         click.echo("reposcrub: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no secret, exit 3
         if debug:
-            traceback.print_exc()
+            _print_traceback(exc)  # masked: the error may have been raised over a secret
         click.echo(f"reposcrub: internal error: {type(exc).__name__} (run with --debug for details)", err=True)
         sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)

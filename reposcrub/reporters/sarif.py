@@ -16,6 +16,7 @@ import sarif_om as om
 
 from reposcrub import __version__
 from reposcrub.model import Finding, Rule, ScanResult, Severity
+from reposcrub.reporters.mask import for_display
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
@@ -146,6 +147,7 @@ class SarifReporter:
         self.max_results = max_results
 
     def write(self, result: ScanResult, stream: TextIO) -> None:
+        result = for_display(result)  # a secret in a file name is masked in every path
         tree = [f for f in result.findings if not is_history(f)]
         history = [f for f in result.findings if is_history(f)]
         runs = [self._run(result, tree, "tree")]

@@ -5,6 +5,7 @@ from collections import Counter
 from typing import TextIO
 
 from reposcrub.model import CATEGORIES, Finding, ScanResult, Severity
+from reposcrub.reporters.mask import for_display
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;31m",
@@ -36,6 +37,7 @@ class TextReporter:
         return f"{where}  {sev} {f.rule_id}{detail}{extra}{note}"
 
     def write(self, result: ScanResult, stream: TextIO) -> None:
+        result = for_display(result)  # a secret in a file name is masked in every path
         for f in result.findings:
             stream.write(self._line(f) + "\n")
         for note in result.notes:

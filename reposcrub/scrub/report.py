@@ -6,10 +6,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from reposcrub.model import ScanResult
+from reposcrub.model import Finding, ScanResult
 from reposcrub.reporters.json import finding_dict
+from reposcrub.reporters.mask import SecretMask, for_display, masked_finding
 from reposcrub.reporters.sarif import SarifReporter
 from reposcrub.scrub.run import ScrubResult
+from reposcrub.targets import strip_credentials
 
 
 def next_steps(result: ScrubResult) -> list[str]:
@@ -26,13 +28,27 @@ def next_steps(result: ScrubResult) -> list[str]:
     return steps
 
 
+_LOCATION_KEYS = ("rule_id", "category", "location", "path", "line", "commit", "fingerprint")
+
+
+def display_mask(result: ScrubResult) -> SecretMask:
+    """Every secret the scrub saw, to hide wherever its reports print a path, note or problem."""
+    v = result.verification
+    return SecretMask.of([*result.scan.findings, *(v.leftover if v is not None else ())])
+
+
 def report_dict(result: ScrubResult, target: str) -> dict[str, Any]:
     plan = result.plan
     replaced = plan.replaced
     v = result.verification
+    mask = display_mask(result)
+
+    def shown(f: Finding) -> dict[str, Any]:
+        return finding_dict(masked_finding(f, mask))
+
     return {
         "schema_version": 1,
-        "input": target,
+        "input": mask(strip_credentials(target)),
         "output": str(result.out),
         "commit_map": str(result.commit_map) if result.commit_map else None,
         "replaced": {
@@ -41,19 +57,16 @@ def report_dict(result: ScrubResult, target: str) -> dict[str, Any]:
             "by_rule": dict(sorted(Counter(f.rule_id for f in replaced).items())),
         },
         "renamed_paths": len(plan.paths),
-        "removed_files": sorted(plan.secret_files),
-        "review": [finding_dict(f) for f in plan.review],
-        "locations": [
-            {k: finding_dict(f)[k] for k in ("rule_id", "category", "location", "path", "line", "commit", "fingerprint")}
-            for f in replaced
-        ],
+        "removed_files": sorted(mask(p) for p in plan.secret_files),
+        "review": [shown(f) for f in plan.review],
+        "locations": [{k: row[k] for k in _LOCATION_KEYS} for row in map(shown, replaced)],
         "verification": None if v is None else {
             "ok": v.ok,
-            "leftover": [finding_dict(f) for f in v.leftover],
-            "problems": v.problems,
-            "review": [finding_dict(f) for f in v.review],
+            "leftover": [shown(f) for f in v.leftover],
+            "problems": [mask(p) for p in v.problems],
+            "review": [shown(f) for f in v.review],
         },
-        "notes": result.notes,
+        "notes": [mask(n) for n in result.notes],
         "next_steps": next_steps(result),
     }
 
@@ -63,8 +76,9 @@ def write_reports(result: ScrubResult, target: str) -> tuple[Path, Path]:
     json_path = result.out.parent / f"{result.out.name}.scrub-report.json"
     sarif_path = result.out.parent / f"{result.out.name}.scrub-report.sarif"
     json_path.write_text(json.dumps(report_dict(result, target), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    replaced = ScanResult(target=target, findings=tuple(result.plan.replaced), rules=result.scan.rules,
-                          revision=result.scan.revision, repository_uri=result.scan.repository_uri)
+    replaced = ScanResult(target=strip_credentials(target), findings=tuple(result.plan.replaced),
+                          rules=result.scan.rules, revision=result.scan.revision,
+                          repository_uri=result.scan.repository_uri)
     with sarif_path.open("w", encoding="utf-8") as stream:
-        SarifReporter().write(replaced, stream)
+        SarifReporter().write(for_display(replaced, display_mask(result)), stream)
     return json_path, sarif_path

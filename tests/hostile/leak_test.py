@@ -68,8 +68,6 @@ def test_internal_error_in_reporting_with_planted_secret(tmp_path):
         assert_no_secret(run.output)
 
 
-@pytest.mark.xfail(strict=True, reason="gap: --debug prints exception messages verbatim; nothing redacts a "
-                   "secret that an internal error message carries")
 def test_internal_error_while_a_secret_is_processed(leaky, monkeypatch, capsys):
     """An exception raised with the matched value in its message, as `int(value)` or a
     KeyError on a value would be: the one-line message and the --debug trace hide it."""
@@ -90,13 +88,49 @@ def test_internal_error_while_a_secret_is_processed(leaky, monkeypatch, capsys):
         assert_no_secret(capsys.readouterr().err)
 
 
-@pytest.mark.xfail(strict=True, reason="gap: a secret that is part of a file name is printed in full as the "
-                   "finding's path (text, JSON and SARIF), though its preview is redacted")
 def test_secret_in_a_file_name(tmp_path):
     repo = make_repo(tmp_path / "repo", {f"keys/{TOKENS['aws']}.txt": "see file name\n"})
-    for fmt in ("text", "json"):
+    for fmt in ("text", "json", "sarif"):
         run = run_cli("scan", str(repo), "--format", fmt)
         assert run.returncode == 1
+        assert_no_secret(run.output)
+
+
+def test_secret_in_a_file_name_and_a_branch_name_everywhere(tmp_path):
+    """The file's other findings, the branch's finding, the baseline and the scrub's
+    reports print the path and ref too: masked in all of them, fingerprints unchanged."""
+    import json
+
+    from reposcrub.findings import fingerprint
+
+    key = TOKENS["aws"]
+    repo = make_repo(tmp_path / "repo", {f"keys/{key}.txt": 'host = "build01.corp"\n'})
+    git(repo, "branch", f"feature/{key}")
+    report = json.loads(run_cli("scan", str(repo), "--format", "json").stdout)
+    by_rule = {(f["rule_id"], f["location"]): f for f in report["findings"]}
+    assert set(by_rule) >= {("secret/aws-access-key-id", "path"), ("secret/aws-access-key-id", "ref"),
+                            ("host/internal-hostname", "file")}
+    assert by_rule[("secret/aws-access-key-id", "path")]["fingerprint"] == fingerprint(
+        "secret/aws-access-key-id", f"keys/{key}.txt", key.encode())
+    printed = json.dumps(report)
+    for fmt in ("text", "sarif"):
+        printed += run_cli("scan", str(repo), "--format", fmt).output
+    baseline = tmp_path / "baseline.json"
+    assert run_cli("baseline", "create", str(repo), "-o", str(baseline)).returncode == 0
+    assert run_cli("scan", str(repo), "--baseline", str(baseline)).returncode == 0  # same fingerprints
+    scrub = run_cli("scrub", str(repo), "--out", str(tmp_path / "copy"))
+    assert scrub.returncode == 0, scrub.output
+    for written in (baseline, tmp_path / "copy.scrub-report.json", tmp_path / "copy.scrub-report.sarif"):
+        printed += written.read_text(encoding="utf-8")
+    assert_no_secret(printed + scrub.output)
+
+
+def test_token_inside_an_internal_url_is_not_previewed(tmp_path):
+    """host/internal-url previews the URL it found; the token in its query is a secret of its own."""
+    repo = make_repo(tmp_path / "repo", {"a.py": f"URL = 'https://git.corp/api?token={TOKENS['github']}'\n"})
+    for fmt in ("text", "json", "sarif"):
+        run = run_cli("scan", str(repo), "--format", fmt, "--no-history")
+        assert run.returncode == 1 and "git.corp" in run.stdout
         assert_no_secret(run.output)
 
 

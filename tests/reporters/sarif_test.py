@@ -7,8 +7,7 @@ import json
 import jsonschema
 import pytest
 
-from reposcrub.findings import make_finding
-from reposcrub.findings import LineIndex
+from reposcrub.findings import LineIndex, fingerprint, make_finding, redact
 from reposcrub.model import Blob, Provenance, ScanResult
 from reposcrub.reporters.sarif import SarifReporter
 from reposcrub.rules import load_rules
@@ -100,3 +99,24 @@ def test_metadata_findings_get_a_pseudo_path_under_dot_git():
     res = doc["runs"][1]["results"][0]
     assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ".git/message/" + "c" * 40
     assert "in the message" in res["message"]["text"]
+
+
+def test_a_secret_in_a_file_name_is_masked_in_uris_and_messages():
+    key, other = fake("AKIA", UPPER_B32, 16), fake("AKIA", UPPER_B32, 16)
+    path = f"keys/{key}.txt"
+    rule = next(r for r in RULES if r.id == "secret/aws-access-key-id")
+    name = Blob(data=path.encode(), provenance=Provenance(path=path, commit="c" * 40, location="path"))
+    in_name = make_finding(rule, name, 5, 25, LineIndex(name.data))
+    in_file = finding(path, f"k = '{other}'\n", commit="c" * 40)
+    for limit in (25_000, 1):  # listed, then aggregated per rule and file
+        doc = render(result_with([in_name, in_file], revision="c" * 40), max_results=limit)
+        text = json.dumps(doc, ensure_ascii=False)
+        assert key not in text and key[4:-4] not in text and other not in text
+        results = doc["runs"][1]["results"]
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+        assert uris == {"keys/" + redact(key).replace("*", "%2A") + ".txt"}
+        assert any(redact(key) in r["message"]["text"] for r in results)
+    doc = render(result_with([in_name], revision="c" * 40))
+    # The fingerprint hashes the real path: baselines and code scanning alerts stay stable.
+    assert doc["runs"][1]["results"][0]["partialFingerprints"]["reposcrubFingerprint/v1"] == fingerprint(
+        rule.id, path, key.encode())

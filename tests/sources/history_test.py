@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from reposcrub.cli import cli
+from reposcrub.findings import redact
 from reposcrub.model import Blob
 from reposcrub.sources.history import HistoryScope, HistorySource
 from tests.conftest import UPPER_B32, fake, git, make_repo, write_files
@@ -79,8 +80,9 @@ def test_metadata_only_secrets_are_each_found(tmp_path):
     where = {(f["location"], f["path"]) for f in hits(doc)}
     assert ("message", msg_commit) in where
     assert ("tag-message", "refs/tags/v1") in where
-    assert ("ref", f"refs/heads/fix/{k_branch}") in where
-    assert ("path", f"keys/{k_path}.txt") in where
+    # Reports name them with the secret masked, as everywhere else.
+    assert ("ref", f"refs/heads/fix/{redact(k_branch)}") in where
+    assert ("path", f"keys/{redact(k_path)}.txt") in where
     path_hit = next(f for f in hits(doc) if f["location"] == "path")
     assert path_hit["commit"] == path_commit
     emails = [f for f in doc["findings"] if f["location"] == "author" and f["category"] == "pii"]
