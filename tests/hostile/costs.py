@@ -64,6 +64,11 @@ class CountingBytes(bytes):
         _touched[_site()] += hi - (found if found >= 0 else lo)
         return found
 
+    def count(self, sub, start=None, end=None):
+        lo, hi = _span(len(self), start, end)
+        _touched[_site()] += hi - lo
+        return bytes.count(self, sub, lo, hi)
+
     def __getitem__(self, key):
         got = bytes.__getitem__(self, key)
         if isinstance(key, slice):
@@ -81,7 +86,7 @@ def _reads_all(name: str) -> Callable[..., object]:
     return method
 
 
-for _name in ("decode", "lower", "upper", "isascii", "count", "index", "rindex", "split", "splitlines",
+for _name in ("decode", "lower", "upper", "isascii", "index", "rindex", "split", "splitlines",
               "replace", "strip", "translate", "hex", "__iter__"):
     setattr(CountingBytes, _name, _reads_all(_name))
 
