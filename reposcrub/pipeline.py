@@ -7,18 +7,27 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reposcrub import git
+from reposcrub.detectors.identifiers import name_words
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
 from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
-from reposcrub.detectors.identifiers import name_words
 from reposcrub.profile import Person, Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
 from reposcrub.scan import Engine, default_jobs, run
 from reposcrub.sources import gitwalk
-from reposcrub.sources.archive import ArchiveLimits, is_archive, scan_archive
+from reposcrub.sources.archive import (
+    ArchiveLimits,
+    extracted,
+    find_repositories,
+    is_archive,
+)
 from reposcrub.sources.history import HistoryScope, HistorySource, head_revision
 from reposcrub.sources.staged import StagedSource
-from reposcrub.sources.worktree import DEFAULT_MAX_FILE_SIZE, WorktreeSource, load_ignore
+from reposcrub.sources.worktree import (
+    DEFAULT_MAX_FILE_SIZE,
+    WorktreeSource,
+    load_ignore,
+)
 from reposcrub.targets import Target, classify, cloned, is_url
 
 
@@ -224,3 +233,54 @@ def _history(target: Target, options: ScanOptions, skip: frozenset[str], notes: 
     counters.files += history.blobs_scanned
     counters.bytes += history.bytes_scanned
     notes.extend(history.notes)
+
+
+def scan_archive(path: Path, options: ScanOptions, limits: ArchiveLimits | None = None) -> ScanResult:
+    """Scan an archive: each git repository in it (its root or one level down) with its
+    history, everything else as a folder. Finding paths are relative to the archive's root.
+
+    Raises:
+        ReposcrubError: the archive is unusable or over a limit, or the scan failed.
+    """
+    if options.staged:
+        raise ReposcrubError(f"--staged needs a git work tree; {path} is an archive")
+    started = time.perf_counter()
+    with extracted(path, limits or ArchiveLimits()) as archive:
+        parts = _scan_roots(archive.root)
+        results = [(prefix, scan_target(str(where), options)) for where, prefix in parts]
+        whole = find_repositories(archive.root) == [archive.root]
+    prefixes = [p for _, p in parts if p]
+    said = tuple(f"git repository at {p}/ scanned with its history" for p in prefixes)
+    if whole:
+        said = ("the archive holds a git repository: scanned with its history",)
+    merged = _merge(results, prefixes)
+    return replace(merged, target=str(path), notes=archive.notes + said + merged.notes, repository_uri=None,
+                   seconds=time.perf_counter() - started)
+
+
+def _scan_roots(root: Path) -> list[tuple[Path, str]]:
+    """What to scan, with the prefix its paths get: "" for the root itself."""
+    repos = find_repositories(root)
+    if repos == [root]:
+        return [(root, "")]
+    parts = [(r, r.name) for r in repos]
+    if not repos or any(p not in repos for p in root.iterdir()):
+        parts.insert(0, (root, ""))
+    return parts
+
+
+def _merge(results: list[tuple[str, ScanResult]], repo_prefixes: list[str]) -> ScanResult:
+    findings: list[Finding] = []
+    notes: list[str] = []
+    files = size = 0
+    for prefix, result in results:
+        for f in result.findings:
+            if not prefix and f.path.split("/", 1)[0] in repo_prefixes:
+                continue  # the folder scan of the root: the repository's own scan has these
+            findings.append(replace(f, path=f"{prefix}/{f.path}") if prefix and f.location in ("file", "path") else f)
+        files, size = files + result.files_scanned, size + result.bytes_scanned
+        notes.extend(n for n in result.notes if not n.startswith("a folder inside a git work tree"))
+    first = results[0][1]
+    findings.sort(key=lambda f: f.sort_key())
+    return replace(first, findings=tuple(findings), files_scanned=files, bytes_scanned=size, notes=tuple(notes),
+                   revision=first.revision if len(results) == 1 else None)

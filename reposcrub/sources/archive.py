@@ -20,7 +20,6 @@ import stat
 import struct
 import tarfile
 import tempfile
-import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -28,14 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from reposcrub import git
 from reposcrub.errors import ReposcrubError
-
-if TYPE_CHECKING:
-    from reposcrub.model import Finding, ScanResult
-    from reposcrub.pipeline import ScanOptions
 
 # The command line options that raise each cap (named in the errors).
 MAX_SIZE_OPTION, MAX_FILES_OPTION, MAX_RATIO_OPTION = "--archive-max-size", "--archive-max-files", "--archive-max-ratio"
@@ -444,56 +439,3 @@ def _human(size: int) -> str:
     while value >= 1024 and len(units) > 1:
         value, units = value / 1024, units[1:]
     return f"{value:.4g} {units[0]}"
-
-
-def scan_archive(path: Path, options: ScanOptions, limits: ArchiveLimits = ArchiveLimits()) -> ScanResult:
-    """Scan an archive: each git repository in it (its root or one level down) with its
-    history, everything else as a folder. Finding paths are relative to the archive's root.
-
-    Raises:
-        ReposcrubError: the archive is unusable or over a limit, or the scan failed.
-    """
-    from reposcrub.pipeline import scan_target  # wiring: belongs in pipeline.py once the CLI calls it
-
-    if options.staged:
-        raise ReposcrubError(f"--staged needs a git work tree; {path} is an archive")
-    started = time.perf_counter()
-    with extracted(path, limits) as archive:
-        parts = _scan_roots(archive.root)
-        results = [(prefix, scan_target(str(where), options)) for where, prefix in parts]
-        whole = find_repositories(archive.root) == [archive.root]
-    prefixes = [p for _, p in parts if p]
-    said = tuple(f"git repository at {p}/ scanned with its history" for p in prefixes)
-    if whole:
-        said = ("the archive holds a git repository: scanned with its history",)
-    merged = _merge(results, prefixes)
-    return replace(merged, target=str(path), notes=archive.notes + said + merged.notes, repository_uri=None,
-                   seconds=time.perf_counter() - started)
-
-
-def _scan_roots(root: Path) -> list[tuple[Path, str]]:
-    """What to scan, with the prefix its paths get: "" for the root itself."""
-    repos = find_repositories(root)
-    if repos == [root]:
-        return [(root, "")]
-    parts = [(r, r.name) for r in repos]
-    if not repos or any(p not in repos for p in root.iterdir()):
-        parts.insert(0, (root, ""))
-    return parts
-
-
-def _merge(results: list[tuple[str, ScanResult]], repo_prefixes: list[str]) -> ScanResult:
-    findings: list[Finding] = []
-    notes: list[str] = []
-    files = size = 0
-    for prefix, result in results:
-        for f in result.findings:
-            if not prefix and f.path.split("/", 1)[0] in repo_prefixes:
-                continue  # the folder scan of the root: the repository's own scan has these
-            findings.append(replace(f, path=f"{prefix}/{f.path}") if prefix and f.location in ("file", "path") else f)
-        files, size = files + result.files_scanned, size + result.bytes_scanned
-        notes.extend(n for n in result.notes if not n.startswith("a folder inside a git work tree"))
-    first = results[0][1]
-    findings.sort(key=lambda f: f.sort_key())
-    return replace(first, findings=tuple(findings), files_scanned=files, bytes_scanned=size, notes=tuple(notes),
-                   revision=first.revision if len(results) == 1 else None)

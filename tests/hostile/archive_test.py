@@ -20,10 +20,9 @@ from click.testing import CliRunner
 from reposcrub.cli import cli
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import Finding, ScanResult
-from reposcrub.pipeline import ScanOptions
+from reposcrub.pipeline import ScanOptions, scan_archive
 from reposcrub.sources.archive import (
     MAX_FILES_OPTION, MAX_RATIO_OPTION, MAX_SIZE_OPTION, ArchiveLimits, extracted, find_repositories, is_archive,
-    scan_archive,
 )
 from tests.conftest import git, make_repo, write_files
 from tests.hostile.helpers import Member, fake_tokens, tree_snapshot, write_tar, write_zip

@@ -97,7 +97,7 @@ def test_interrupted_archive_scan_removes_its_extraction(history, tmp_path, tmpd
         tf.add(history, arcname="repo")
     # Until the CLI takes archives, the library entry point the lead will call.
     code = ("import sys; from pathlib import Path; from reposcrub.cli import main; "
-            "from reposcrub.pipeline import ScanOptions; from reposcrub.sources.archive import scan_archive\n"
+            "from reposcrub.pipeline import ScanOptions, scan_archive\n"
             "try:\n    scan_archive(Path(sys.argv[1]), ScanOptions())\n"
             "except KeyboardInterrupt:\n    sys.exit(130)\n")
     done = interrupt([PYTHON, "-c", code, str(archive)], tmpdir_for_child, lambda: bool(_leftovers(tmpdir_for_child)))
