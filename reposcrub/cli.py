@@ -93,7 +93,8 @@ def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
         click.option("--rev-range", type=str, default=None, help="Only commits in this range, e.g. origin/main..HEAD."),
         click.option("--pushed", is_flag=True, help="Only the commits being pushed (pre-push hook: reads "
                      "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF, else the upstream..HEAD range)."),
-        click.option("--staged", is_flag=True, help="Only what the index would commit (for the pre-commit hook)."),
+        click.option("--staged", is_flag=True, help="Only what the index would commit (for the pre-commit hook); "
+                     "with PATHS, the indexed content of those paths, changed or not."),
         click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Organisation profile (TOML). Default: .reposcrub.toml or [tool.reposcrub] in pyproject.toml."),
         click.option("--org", "orgs", multiple=True, help="An organisation name to find (repeatable)."),
@@ -138,6 +139,7 @@ def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) ->
 
 @cli.command()
 @click.argument("target", type=str, default=".")
+@click.argument("paths", nargs=-1, type=str)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option("--output", "-o", type=str, default=None, help="Write the report to this file (default: stdout).")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
@@ -145,11 +147,15 @@ def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) ->
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Report only findings whose fingerprints are not in this baseline.")
 @_scan_options
-def scan(target: str, fmt: str, output: str | None, fail_on: Severity, baseline_file: Path | None,
-         **kw: Any) -> None:
+def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, fail_on: Severity,
+         baseline_file: Path | None, **kw: Any) -> None:
     """Scan TARGET: a folder, a git work tree or bare repository (with its whole history),
     an archive (zip, tar, tar.gz, tar.bz2, tar.xz; extracted safely, repositories inside
-    scanned with their history), or a git URL (mirror-cloned into a temporary directory)."""
+    scanned with their history), or a git URL (mirror-cloned into a temporary directory).
+
+    With --staged, PATHS (relative to TARGET, as pre-commit passes them) narrow the scan to
+    the indexed content of those files, whether or not it changed: `pre-commit run
+    --all-files` checks every tracked file that way."""
     from reposcrub import baseline
     from reposcrub.pipeline import scan_target
     from reposcrub.reporters import reporter_for
@@ -158,6 +164,9 @@ def scan(target: str, fmt: str, output: str | None, fail_on: Severity, baseline_
         baseline_file = Path(target) / baseline.DEFAULT_FILE  # the hooks and the action find it by itself
     accepted = baseline.load(baseline_file) if baseline_file is not None else frozenset()
     options = _options_from(kw, accepted)
+    if paths and not options.staged:
+        raise click.UsageError(f"extra argument {paths[0]!r}: PATHS after TARGET need --staged")
+    options = dataclasses.replace(options, staged_paths=paths)
     if sys.stderr.isatty():
         options = dataclasses.replace(options, progress=_progress)
     result = scan_target(target, options)

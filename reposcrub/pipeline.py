@@ -39,6 +39,7 @@ class ScanOptions:
     baseline: frozenset[str] = frozenset()
     history: bool = True
     staged: bool = False
+    staged_paths: tuple[str, ...] = ()  # with staged: these paths' indexed content, changed or not
     since: str | None = None
     rev_range: str | None = None
     profile_file: Path | None = None
@@ -201,7 +202,7 @@ def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Co
     if options.staged:
         if target.kind != "worktree":
             raise ReposcrubError(f"--staged needs a git work tree; {target.label} is not one")
-        staged = StagedSource(target.path, options.max_file_size)
+        staged = StagedSource(target.path, options.max_file_size, options.staged_paths)
         yield from staged.blobs()
         counters.files, counters.bytes = staged.files_seen, staged.bytes_seen
         return

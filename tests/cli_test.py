@@ -170,3 +170,23 @@ def test_folder_inside_a_work_tree_is_scanned_as_a_folder(tmp_path):
     doc = json.loads(invoke("scan", str(repo / "out"), "--format", "json").output)
     assert [f["path"] for f in doc["findings"] if f["rule_id"] == "secret/aws-access-key-id"] == ["probe.py"]
     assert any("inside a git work tree" in n for n in doc["notes"])
+
+
+def test_staged_paths_scan_their_indexed_content_changed_or_not(tmp_path, monkeypatch):
+    key = fake("AKIA", UPPER_B32, 16, random.Random(3))
+    repo = make_repo(tmp_path / "r", {"committed.py": f"KEY = '{key}'\n", "other.py": f"K = '{key}'\n",
+                                      "we ird*.py": f"K2 = '{key}'\n"})
+    write_files(repo, {"committed.py": "KEY = 'edited, not staged'\n"})
+    monkeypatch.chdir(repo)
+    nothing_staged = invoke("scan", ".", "--staged", "--no-history", "--format", "json")
+    assert nothing_staged.exit_code == 0 and json.loads(nothing_staged.output)["findings"] == []
+    result = invoke("scan", ".", "--staged", "--no-history", "--format", "json", "committed.py", "we ird*.py", "gone.py")
+    assert result.exit_code == 1, result.output
+    paths = sorted(f["path"] for f in json.loads(result.output)["findings"])
+    assert paths == ["committed.py", "we ird*.py"]  # the index, not the edited work tree; '*' is literal
+
+
+def test_paths_without_staged_is_a_one_line_usage_error(tmp_path):
+    result = invoke("scan", str(tmp_path), "extra.py")
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "--staged" in result.output

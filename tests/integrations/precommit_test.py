@@ -105,7 +105,8 @@ def test_manifest_and_example_config_are_valid():
 
     hooks = {h["id"]: h for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
     assert hooks["reposcrub"]["stages"] == ["pre-commit"] and hooks["reposcrub-push"]["stages"] == ["pre-push"]
-    assert all(not h["pass_filenames"] and h["require_serial"] and h["language"] == "python" for h in hooks.values())
+    assert hooks["reposcrub"]["pass_filenames"] and not hooks["reposcrub-push"]["pass_filenames"]
+    assert all(h["require_serial"] and h["language"] == "python" for h in hooks.values())
     assert "--staged" in hooks["reposcrub"]["entry"] and "--pushed" in hooks["reposcrub-push"]["entry"]
     config = load_config(str(EXAMPLE_CONFIG))
     assert {h["id"] for h in config["repos"][0]["hooks"]} == set(hooks)
@@ -148,6 +149,20 @@ def test_staged_content_is_judged_not_the_work_tree(repo, hook_env, token):
     assert proc.returncode == 0, proc.stdout
     assert git(repo, "show", "HEAD:app.py") == "KEY = 'clean'\n"
     assert (repo / "app.py").read_text() == f"KEY = '{token}'\n"
+
+
+def test_run_all_files_scans_every_tracked_file(repo, hook_env, token):
+    """Nothing staged: `pre-commit run --all-files` still checks what is committed."""
+    stage(repo, {"old.py": f"KEY = '{token}'\n", "clean.py": "print(1)\n"})
+    assert commit(repo, hook_env, "add", "--no-verify").returncode == 0
+    proc = _run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--hook-stage", "pre-commit"], repo, hook_env)
+    assert proc.returncode != 0 and "old.py:1:" in proc.stdout, proc.stdout
+    assert "clean.py" not in proc.stdout and token not in proc.stdout
+
+    git(repo, "rm", "-q", "old.py")
+    assert commit(repo, hook_env, "remove", "--no-verify").returncode == 0
+    proc = _run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--hook-stage", "pre-commit"], repo, hook_env)
+    assert proc.returncode == 0, proc.stdout
 
 
 @pytest.fixture
