@@ -89,7 +89,7 @@ def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
                      help="Bytes; larger files are reported, not scanned."),
         click.option("--disable", multiple=True, help="Rule id to disable (repeatable)."),
         click.option("--no-history", is_flag=True, help="Git targets: scan the work tree only, not the history."),
-        click.option("--since", type=str, default=None, help="Only commits more recent than this date (git date syntax)."),
+        click.option("--since", type=str, default=None, help="Only commits more recent than this date: 2024-01-31, 2.weeks.ago, yesterday, @1700000000."),
         click.option("--rev-range", type=str, default=None, help="Only commits in this range, e.g. origin/main..HEAD."),
         click.option("--pushed", is_flag=True, help="Only the commits being pushed (pre-push hook: reads "
                      "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF, else the upstream..HEAD range)."),

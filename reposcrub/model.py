@@ -50,6 +50,11 @@ class Blob:
     provenance: Provenance
     oid: str | None = None
     size: int | None = None  # set when data was not read (too large)
+    # The previous version of this file, scanned earlier in the same run: only what
+    # changed since then needs scanning (see delta.py).
+    base: bytes | None = None
+    # Set on the changed part of such a blob: the byte ranges to scan; the rest is blank.
+    windows: tuple[tuple[int, int], ...] | None = None
 
     @property
     def path(self) -> str:
@@ -121,6 +126,11 @@ class Finding:
     value: bytes = field(default=b"", repr=False, compare=False)
     start: int = field(default=0, repr=False, compare=False)
     end: int = field(default=0, repr=False, compare=False)
+
+    @property
+    def redacts(self) -> bool:
+        """A secret (as Rule.redacts): its value never appears in full in any output."""
+        return self.category == "secret"
 
     @property
     def shown_path(self) -> str:

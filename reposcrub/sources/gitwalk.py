@@ -22,6 +22,7 @@ class BlobSeen:
     path: str
     commit: str
     commits: int = 1
+    base: str | None = None  # the version it replaced at that path, when it modified one
 
 
 @dataclass(slots=True)
@@ -32,14 +33,15 @@ class Walk:
     commits: int = 0
 
 
-def _raw_entries(fields: list[bytes]) -> Iterator[tuple[bytes, str, str]]:
-    """(new mode, new oid, path) for each ':old new oid oid status' + path pair."""
+def _raw_entries(fields: list[bytes]) -> Iterator[tuple[bytes, str, str, str | None]]:
+    """(new mode, new oid, path, old oid if modified) for each ':old new oid oid status' + path pair."""
     i = 0
     while i + 1 < len(fields):
         meta = fields[i].lstrip(b"\n")
         if meta.startswith(b":"):
             parts = meta[1:].split()
-            yield parts[1], parts[3].decode(), fields[i + 1].decode("utf-8", "surrogateescape")
+            old = parts[2].decode() if parts[4] == b"M" and parts[0] == parts[1] else None
+            yield parts[1], parts[3].decode(), fields[i + 1].decode("utf-8", "surrogateescape"), old
             i += 2
         else:
             i += 1
@@ -56,7 +58,7 @@ def walk(repo: Path, selection: Sequence[str]) -> Walk:
         fields = record.split(b"\0")
         commit = fields[0].decode()
         result.commits += 1
-        for mode, oid, path in _raw_entries(fields[1:]):
+        for mode, oid, path, old in _raw_entries(fields[1:]):
             if oid == _ZERO:
                 continue  # deleted
             result.paths.setdefault(path, commit)
@@ -65,7 +67,7 @@ def walk(repo: Path, selection: Sequence[str]) -> Walk:
                 continue
             seen = result.blobs.get(oid)
             if seen is None:
-                result.blobs[oid] = BlobSeen(path, commit)
+                result.blobs[oid] = BlobSeen(path, commit, base=old)
             else:
                 seen.commits += 1
     return result

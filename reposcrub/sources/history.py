@@ -3,28 +3,37 @@ commit and tag messages, identities, ref names and file paths."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
 from typing import Any
 
+import pathspec
+
 from reposcrub import git
+from reposcrub.catfile import read_objects
 from reposcrub.errors import ReposcrubError
-from reposcrub.catfile import read_all_objects, read_objects
 from reposcrub.model import Blob, Provenance
 from reposcrub.sources import gitwalk
-
+from reposcrub.sources.dates import since_timestamp
 
 _REVISION_OPTIONS = frozenset({"--not", "--remotes", "--branches", "--tags", "--all"})
 
 
 @dataclass(frozen=True, slots=True)
 class HistoryScope:
-    """Which commits: everything (all refs and the reflog), since a date, or a range."""
+    """Which commits: everything (all refs and the reflog), since a date, or a range.
+
+    Raises:
+        ReposcrubError: since is not a date (see since_timestamp).
+    """
 
     since: str | None = None
     rev_range: str | None = None
+    since_time: int | None = field(default=None, init=False, compare=False)  # unix time since means
+
+    def __post_init__(self) -> None:
+        if self.since is not None:  # read once: relative dates then name the same moment for every git call
+            object.__setattr__(self, "since_time", since_timestamp(self.since))
 
     @property
     def is_full(self) -> bool:
@@ -36,7 +45,8 @@ class HistoryScope:
         chosen = self.rev_range.split() if self.rev_range else ["--all", "--reflog"]
         if self.rev_range and any(w.startswith("-") and w not in _REVISION_OPTIONS for w in chosen):
             raise ReposcrubError(f"--rev-range {self.rev_range!r}: give revisions such as A..B, not options")
-        return chosen + ([f"--since={self.since}"] if self.since else [])
+        # --max-age takes the time as a number: what `git rev-parse --since=...` turns a date into.
+        return chosen + ([f"--max-age={self.since_time}"] if self.since_time is not None else [])
 
 
 class HistorySource:
@@ -77,7 +87,7 @@ class HistorySource:
         yield from self._tag_messages(tags)
 
     def _tag_messages(self, tags: list[tuple[str, str]]) -> Iterator[Blob]:
-        names = dict((oid, name) for name, oid in tags)
+        names = {oid: name for name, oid in tags}
         for obj in read_objects(self.repo, [oid for _, oid in tags], self.max_file_size):
             if obj.kind != "tag":
                 continue
@@ -116,15 +126,17 @@ class HistorySource:
         return self.ignore is not None and self.ignore.match_file(path)
 
     def _file_blobs(self, walked: gitwalk.Walk) -> Iterator[Blob]:
+        # Oldest first, as the walk found them: a file's earlier version is read (and
+        # scanned) before the versions that change it, which need scanning only where
+        # they differ. Reading in that order is also cheap, as packs chain a file's
+        # versions as deltas of one another.
         wanted = {oid: seen for oid, seen in walked.blobs.items()
                   if oid not in self.skip_oids and not self._ignored(seen.path)}
         if not wanted:
             return
-        if self.scope.is_full and len(wanted) > 64:
-            objects = read_all_objects(self.repo, self.max_file_size)  # pack order: cheapest for everything
-        else:
-            objects = read_objects(self.repo, sorted(wanted), self.max_file_size)
-        for obj in objects:
+        bases = _BaseCache({seen.base for seen in wanted.values() if seen.base in wanted and seen.base is not None},
+                           wanted)
+        for obj in read_objects(self.repo, list(wanted), self.max_file_size):
             seen = wanted.pop(obj.oid, None) if obj.kind == "blob" else None
             if seen is None:
                 continue
@@ -132,9 +144,44 @@ class HistorySource:
             self.blobs_scanned += 1
             self.bytes_scanned += len(obj.data)
             too_large = obj.size > self.max_file_size
-            yield Blob(data=obj.data, provenance=prov, oid=obj.oid, size=obj.size if too_large else None)
+            base = bases.take(seen.base) if seen.base is not None else None
+            if not too_large:
+                bases.offer(obj.oid, obj.data)
+            yield Blob(data=obj.data, provenance=prov, oid=obj.oid, size=obj.size if too_large else None, base=base)
         for oid, seen in sorted(wanted.items()):
             self.notes.append(f"object {oid[:10]} ({seen.path}) could not be read: the repository may be corrupt or partial")
+
+
+class _BaseCache:
+    """Contents of blobs that later blobs changed, kept until their last change is read.
+
+    Bounded: past the budget a blob is not kept, and its changes are scanned whole."""
+
+    BUDGET = 256 << 20
+
+    def __init__(self, needed: set[str], wanted: dict[str, gitwalk.BlobSeen]) -> None:
+        self._waiting: dict[str, int] = dict.fromkeys(needed, 0)  # base oid -> changes still to read
+        for seen in wanted.values():
+            if seen.base in self._waiting:
+                self._waiting[seen.base] += 1
+        self._data: dict[str, bytes] = {}
+        self._bytes = 0
+
+    def offer(self, oid: str, data: bytes) -> None:
+        if oid in self._waiting and self._bytes + len(data) <= self.BUDGET:
+            self._data[oid] = data
+            self._bytes += len(data)
+
+    def take(self, oid: str) -> bytes | None:
+        data = self._data.get(oid)
+        left = self._waiting.get(oid, 0) - 1
+        if left > 0:
+            self._waiting[oid] = left
+        else:
+            self._waiting.pop(oid, None)
+            if self._data.pop(oid, None) is not None:
+                self._bytes -= len(data)  # type: ignore[arg-type]
+        return data
 
 
 def head_revision(repo: Path) -> str | None:
