@@ -21,6 +21,7 @@ from reposcrub.sources.archive import (
     find_repositories,
     is_archive,
 )
+from reposcrub.sources.dates import since_timestamp
 from reposcrub.sources.history import HistoryScope, HistorySource, head_revision
 from reposcrub.sources.staged import StagedSource
 from reposcrub.sources.worktree import (
@@ -111,6 +112,8 @@ def scan_target(text: str, options: ScanOptions) -> ScanResult:
     Raises:
         ReposcrubError: the target is missing or unusable, or git failed.
     """
+    if options.since is not None:
+        since_timestamp(options.since)  # a bad date fails now, before a clone or a work-tree scan
     if is_url(text):
         if options.staged:
             raise ReposcrubError("--staged needs a local work tree, not a URL")
