@@ -19,7 +19,7 @@ What one run does:
    --batch-check``) and reads the packs once so the page cache is warm.
 3. Runs ``--repeat`` rounds, each: ``git cat-file --batch-all-objects --batch >/dev/null``
    (the raw cost of reading every object, in object-id order), the same with
-   ``--unordered`` (pack order, which is what reposcrub asks git for), then
+   ``--unordered`` (pack order, the cheapest read of everything), then
    ``reposcrub scan REPO --format json -o OUT`` (all cores, its default). Medians are
    reported, and the ratio reposcrub / raw read, both measured in this run.
 4. Prints reposcrub's own counts (blobs and bytes scanned, findings by category and
@@ -252,7 +252,8 @@ def report(repo: Path, info: RepoInfo | None, how: str, blobs: tuple[int, int], 
         w(f"  {'TOTAL':<26}{r.found:>4}/{r.total:<4} {100 * r.found / max(1, r.total):4.0f}%   "
           f"(path + commit + line; by path + line alone: {r.found_line}/{r.total})")
         w(f"  blob versions holding a planted value: {r.versions_found}/{r.versions} reported "
-          f"(each must be rewritten by a scrub)")
+          f"(a later version that still holds a value is not reported again: its finding is at the "
+          f"version that introduced it; scrub rewrites every version)")
         for m in r.missed[:10]:
             w(f"  missed     {m}")
         recall = asdict(r)

@@ -53,7 +53,7 @@ class Blob:
     # The previous version of this file, scanned earlier in the same run: only what
     # changed since then needs scanning (see delta.py).
     base: bytes | None = None
-    # Set on the changed part of such a blob: the byte ranges to scan; the rest is blank.
+    # Set on the changed part of such a blob: the byte ranges (whole lines) to scan, () for none.
     windows: tuple[tuple[int, int], ...] | None = None
 
     @property

@@ -6,10 +6,13 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from reposcrub.delta import Changes, changed_windows
 from reposcrub.detectors import Detector
 from reposcrub.detectors.identifiers import IdentifierDetector
 from reposcrub.detectors.rules import RuleDetector
 from reposcrub.detectors.skipped import SkippedDetector
+from reposcrub.detectors.transcode import transcode
+from reposcrub.detectors.views import found_in_views, in_base64, transcoded_findings
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_inline_allowed
 from reposcrub.model import Blob, Finding, Rule
@@ -55,11 +58,23 @@ class Engine:
             self._syntax = SyntaxContext()
         return self._syntax.parse_errors(data, path)
 
-    def scan_blob(self, blob: Blob, resolve_overlaps: bool = True) -> list[Finding]:
-        """Findings of every detector in one blob; with resolve_overlaps, one per span and category."""
+    def scan_blob(self, blob: Blob, resolve_overlaps: bool = True, *, decode: bool = True) -> list[Finding]:
+        """Findings of every detector in one blob; with resolve_overlaps, one per span and category.
+        With decode, also in what the blob encodes, one level deep (detectors/encoded.py)."""
+        text = transcode(blob.data) if decode else None
+        if text is not None:  # UTF-16 or UTF-32: scanned as UTF-8, placed back on the original bytes
+            inner = self.scan_blob(Blob(text.text, blob.provenance, blob.oid, blob.size), resolve_overlaps)
+            return transcoded_findings(text, inner)
         found: list[Finding] = []
+        scanned, changes = changed_part(blob)
         for detector in self.detectors:
-            found.extend(detector.detect(blob))
+            found.extend(detector.detect(scanned))
+        if decode:
+            percent, inside = found_in_views(scanned, lambda b: (f for d in self.detectors for f in d.detect(b)),
+                                             lambda fs: drop_overlaps(fs, self._generic), found)
+            found += percent + inside
+        if changes is not None:  # what touches no new line was reported at the previous version
+            found = [f for f in found if f.end <= f.start or changes.holds_new(f.start, f.end)]
         if not found:
             return found
         found = list(drop_inline_allowed(found, blob))
@@ -70,7 +85,24 @@ class Engine:
                 found = self._syntax.annotate(found, blob, self._by_id)
             else:
                 found = mark_unparsed(found, blob)
-        return drop_overlaps(found, self._generic) if resolve_overlaps else found
+        if not resolve_overlaps:
+            return found
+        # Every finding in a base64 run has the run's span: none may hide another there.
+        inside = [f for f in found if in_base64(f)]
+        if not inside:
+            return drop_overlaps(found, self._generic)
+        kept = drop_overlaps([f for f in found if not in_base64(f)], self._generic)
+        return sorted(kept + inside, key=lambda f: (f.start, f.rule_id))
+
+
+def changed_part(blob: Blob) -> tuple[Blob, Changes | None]:
+    """What of blob needs scanning: with a base (its previous version, scanned already),
+    the windows around the lines that changed since, at their own offsets; else all of it."""
+    if blob.base is None or b"\0" in blob.data[:8192]:
+        return blob, None  # binary content is judged whole, as it always was
+    changes = changed_windows(blob.data, blob.base)
+    windows = None if changes is None else changes.windows
+    return Blob(blob.data, blob.provenance, blob.oid, blob.size, windows=windows), changes
 
 
 def _preference(f: Finding, generic: frozenset[str]) -> tuple[int, int, int, str]:

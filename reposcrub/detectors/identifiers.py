@@ -124,7 +124,9 @@ class IdentifierDetector:
         data = blob.data
         if not data or not self._terms or b"\0" in data[:8192]:
             return
-        spans = sorted(self._candidates(data), key=lambda c: (c[0], -(c[1] - c[0])))
+        if blob.windows == ():
+            return  # nothing changed since the version scanned before
+        spans = sorted(self._candidates(data, blob.windows), key=lambda c: (c[0], -(c[1] - c[0])))
         lines = LineIndex(data) if spans else None
         covered_to = -1
         for start, end, t in spans:
@@ -133,10 +135,13 @@ class IdentifierDetector:
             covered_to = end
             yield make_finding(t.rule, blob, start, end, lines, note=t.note)
 
-    def _candidates(self, data: bytes) -> Iterator[tuple[int, int, _Term]]:
-        for index in self._prefilter.candidates(data):
+    def _candidates(self, data: bytes, windows: tuple[tuple[int, int], ...] | None) -> Iterator[tuple[int, int, _Term]]:
+        ranges = windows if windows is not None else ((0, len(data)),)
+        keyed = data if windows is None else b"\n".join(data[start:end] for start, end in windows)
+        for index in self._prefilter.candidates(keyed):
             t = self._terms[index]
-            for match in t.pattern.finditer(data):  # type: ignore[attr-defined]
+            matches = (m for low, high in ranges for m in t.pattern.finditer(data, low, high))  # type: ignore[attr-defined]
+            for match in matches:
                 start, end = match.span()
                 if end <= start:
                     continue

@@ -3,12 +3,21 @@
 Looking again after each round catches what an outer replacement uncovered (a
 password inside a URL whose host was just replaced) and proves the result clean
 by the same detectors that verification uses.
+
+What is found in an encoding is replaced in that encoding: UTF-16 text is cleaned as
+UTF-8 and written back with its byte-order mark, a base64 run becomes base64 of its
+cleaned text (so that the config still decodes), a percent-encoded secret's
+replacement is percent-encoded.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from reposcrub.detectors.encoded import percent_encode, reencode_base64
+from reposcrub.detectors.transcode import transcode
+from reposcrub.detectors.views import in_base64, in_percent
 from reposcrub.model import Blob, Finding, Provenance, Severity
 from reposcrub.scan import Engine
 from reposcrub.scrub.replace import Replacer
@@ -34,14 +43,31 @@ def replaceable(f: Finding, threshold: Severity) -> bool:
     return f.end > f.start and f.category != "file" and f.severity >= threshold
 
 
-def _outermost(findings: list[Finding]) -> list[Finding]:
-    """Non-overlapping edits, outer spans first; what is inside is seen next round."""
+def _non_overlapping(findings: list[Finding]) -> list[Finding]:
     chosen: list[Finding] = []
     for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
         if chosen and f.start < chosen[-1].end:
             continue
         chosen.append(f)
     return chosen
+
+
+def _outermost(findings: list[Finding]) -> list[Finding]:
+    """Non-overlapping edits, outer spans first; what is inside is seen next round.
+
+    Base64 runs go first: a raw edit inside one would leave the rest of the run, and
+    the secret in it, undecodable rather than gone."""
+    runs = _non_overlapping([f for f in findings if in_base64(f)])
+    if not runs:
+        return _non_overlapping(findings)
+    starts = [f.start for f in runs]
+
+    def clear(f: Finding) -> bool:
+        i = bisect.bisect_right(starts, f.start) - 1  # the run starting last at or before f
+        return (i < 0 or runs[i].end <= f.start) and (i + 1 >= len(runs) or f.end <= runs[i + 1].start)
+
+    rest = _non_overlapping([f for f in findings if not in_base64(f) and clear(f)])
+    return sorted(runs + rest, key=lambda f: f.start)
 
 
 _NOT_IDENTIFIER = re.compile(rb"[^A-Za-z0-9_]")
@@ -52,6 +78,12 @@ def _fit(replacement: bytes, context: str) -> bytes:
     if context == "identifier" and _NOT_IDENTIFIER.search(replacement):
         return _NOT_IDENTIFIER.sub(b"_", replacement)
     return replacement
+
+
+def _at(inner: Finding, run: Finding) -> Finding:
+    """A finding in a base64 run's decoded text, reported where the run is."""
+    return replace(inner, start=run.start, end=run.end, line=run.line, column=run.column, end_line=run.end_line,
+                   end_column=run.end_column, note=run.note)
 
 
 class Cleaner:
@@ -71,34 +103,62 @@ class Cleaner:
         return data
 
     def clean(self, data: bytes, provenance: Provenance) -> Cleaned:
-        result = self._clean(data, provenance)
-        literal = self.replacer.substitute_names_anywhere(self.replace_literals(result.data))
-        if literal != result.data:
-            result.data = literal
-            result.literal = True
+        text = transcode(data)
+        if text is not None:  # UTF-16 or UTF-32: cleaned as UTF-8, written back as it was
+            result = self.clean(text.text, provenance)
+            result.data = text.encode(result.data) if result.data != text.text else data
+            return result
+        result = self._clean_fully(data, provenance, decode=True)
         if result.changed and provenance.location == "file":
             # Parsed cleanly before (usually known from the scan itself), not after.
             before = self.engine.parse_errors(data, provenance.path)
             result.broke_syntax = before is False and self.engine.parse_errors(result.data, provenance.path) is True
         return result
 
-    def _clean(self, data: bytes, provenance: Provenance) -> Cleaned:
+    def _clean_fully(self, data: bytes, provenance: Provenance, decode: bool) -> Cleaned:
+        result = self._clean(data, provenance, decode)
+        literal = self.replacer.substitute_names_anywhere(self.replace_literals(result.data))
+        if literal != result.data:
+            result.data = literal
+            result.literal = True
+        return result
+
+    def _clean(self, data: bytes, provenance: Provenance, decode: bool) -> Cleaned:
         result = Cleaned(data)
         for _ in range(MAX_ROUNDS):
-            blob = Blob(data=result.data, provenance=provenance)
-            found = [f for f in self.engine.scan_blob(blob) if replaceable(f, self.threshold)]
+            found = self._replaceable(result.data, provenance, decode)
             if not found:
                 return result
-            edits = _outermost(found)
-            pieces, last = [], 0
-            for f in edits:
-                pieces += [result.data[last : f.start], _fit(self.replacer.replace(f), f.context)]
+            pieces, last, replaced = [], 0, []
+            for f in _outermost(found):
+                replacement, done = self._replacement(result.data, f, provenance)
+                pieces += [result.data[last : f.start], replacement]
+                replaced += done
                 last = f.end
             new = b"".join(pieces) + result.data[last:]
             if new == result.data:
                 result.leftover = found
                 return result
             result.data = new
-            result.replaced.extend(edits)
-        result.leftover = [f for f in self.engine.scan_blob(Blob(result.data, provenance)) if replaceable(f, self.threshold)]
+            result.replaced.extend(replaced)
+        result.leftover = self._replaceable(result.data, provenance, decode)
         return result
+
+    def _replaceable(self, data: bytes, provenance: Provenance, decode: bool) -> list[Finding]:
+        found = self.engine.scan_blob(Blob(data=data, provenance=provenance), decode=decode)
+        return [f for f in found if replaceable(f, self.threshold)]
+
+    def _replacement(self, data: bytes, f: Finding, provenance: Provenance) -> tuple[bytes, list[Finding]]:
+        """What replaces f's span, and the findings that replaced."""
+        if not in_base64(f):
+            replacement = _fit(self.replacer.replace(f), f.context)
+            return (percent_encode(replacement) if in_percent(f) else replacement), [f]
+        inner: list[Finding] = []
+
+        def clean_text(text: bytes) -> bytes:
+            cleaned = self._clean_fully(text, provenance, decode=False)  # decoded once, never again
+            inner.extend(cleaned.replaced)
+            return cleaned.data
+
+        new = reencode_base64(data[f.start : f.end], clean_text)
+        return new, [_at(g, f) for g in inner] or [f]

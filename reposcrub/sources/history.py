@@ -67,12 +67,13 @@ class HistorySource:
         self.commits = 0
 
     def blobs(self) -> Iterator[Blob]:
+        # Refs and messages first: the workers scan them while the walk runs.
+        yield from self._refs()
+        yield from self._commits()
         walked = gitwalk.walk(self.repo, self.scope.selection())
         self.commits = walked.commits
         for path, commit in sorted(walked.submodules.items()):
             self.notes.append(f"submodule at {path} (first in {commit[:10]}) is not followed: scan it on its own")
-        yield from self._refs()
-        yield from self._commits()
         yield from self._paths(walked)
         yield from self._file_blobs(walked)
 

@@ -105,11 +105,14 @@ def test_utf16_with_bom_is_handled(tmp_path):
     scan_json(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="gap: UTF-16 text has NUL bytes, so it is skipped as binary")
-def test_utf16_with_bom_secret_is_found(tmp_path):
-    write_files(tmp_path, {"conf.txt": f"\ufeffkey = '{AWS}'\r\n".encode("utf-16-le")})
-    doc, _ = scan_json(tmp_path)
-    assert findings(doc, "secret/aws-access-key-id")
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_utf16_with_bom_secret_is_found(tmp_path, codec):
+    """Scanned as the text it is: line and column count its characters (the mark not among them)."""
+    write_files(tmp_path, {"conf.txt": f"\ufeff# \u00e9t\u00e9\r\nkey = '{AWS}'\r\n".encode(codec)})
+    doc, run = scan_json(tmp_path)
+    [finding] = findings(doc, "secret/aws-access-key-id")
+    assert (finding["line"], finding["column"], finding["end_column"]) == (2, 8, 8 + len(AWS))
+    assert finding["preview"] != AWS and AWS not in run.output
 
 
 def test_nul_laden_binary(tmp_path):

@@ -107,17 +107,13 @@ def _base64(secret: str) -> tuple[str, str]:
     return f"config_b64: {blob}\n", blob
 
 
-_PERCENT_GAP = ("gap: a secret right after a percent-escape (token%3D..., key%20...) is not found: the rules' "
-                "\\b sees the escape's last hex digit as part of the word")
-_BASE64_GAP = ("gap: base64 of a larger text holds the secret at one of three alignments; reposcrub knows "
-               "only base64(secret) itself, and decodes nothing")
 # encoding -> (make, gap when the secret appears only in this form, gap when it is also found bare elsewhere)
 ENCODINGS = {
     "plain": (_plain, None, None),
     "url": (_url, None, None),
-    "percent-encoded": (_percent, _PERCENT_GAP, None),
+    "percent-encoded": (_percent, None, None),  # found decoded (detectors/encoded.py)
     "json-escaped": (_json, None, None),
-    "base64-of-a-config": (_base64, _BASE64_GAP, _BASE64_GAP),
+    "base64-of-a-config": (_base64, None, None),  # found decoded, cleaned, base64-encoded again
 }
 
 
