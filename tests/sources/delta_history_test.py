@@ -112,3 +112,18 @@ def test_a_value_next_to_a_change_is_not_reported_again(tmp_path):
     git(repo, "rm", "-q", "app/config.py")
     git(repo, "commit", "-q", "-m", "remove")
     assert [(f["commit"], f["line"]) for f in scan(repo) if f["rule_id"] == AWS] == [(v1, 1)]
+
+
+def test_a_copy_changed_later_is_compared_with_the_version_it_changed(tmp_path):
+    """The base of copy.py's second version first appeared as orig.py: it is still read
+    first, so only the new line is scanned in the later version."""
+    first, second = (fake("AKIA", UPPER_B32, 16, random.Random(18)) for _ in range(2))
+    text = f"KEY = '{first}'\n{FILLER}"
+    repo = make_repo(tmp_path / "r", {"README.md": "hi\n"})
+    v1 = commit(repo, {"zz/orig.py": text}, "v1")
+    commit(repo, {"aa/copy.py": text}, "copy")
+    v3 = commit(repo, {"aa/copy.py": text + f"OTHER = '{second}'\n"}, "change the copy")
+    git(repo, "rm", "-q", "-r", "zz", "aa")
+    git(repo, "commit", "-q", "-m", "remove")
+    found = sorted((f["path"], f["commit"], f["line"]) for f in scan(repo) if f["rule_id"] == AWS)
+    assert found == sorted([("zz/orig.py", v1, 1), ("aa/copy.py", v3, 62)])
