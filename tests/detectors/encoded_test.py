@@ -206,3 +206,20 @@ def test_decoding_work_is_linear(make):
 def test_fake_tokens_are_what_the_rules_expect():
     """A guard for the tables above: the fakes are found when written plainly."""
     assert {f.rule_id for f in scan(f"k = {AWS} {fake('AKIA', UPPER_B32, 16)}\n".encode())} == {"secret/aws-access-key-id"}
+
+
+def test_past_the_escape_cap_escapes_are_blanked_and_a_secret_after_one_is_still_found(monkeypatch):
+    """A minified file of escapes (a hostile one had three million: 38 s and 2 GB when each
+    was decoded): past the cap, escapes become blanks at the same offsets."""
+    from reposcrub.detectors import encoded
+
+    monkeypatch.setattr(encoded, "MAX_ESCAPES", 1000)
+    key = fake("AKIA", UPPER_B32, 16, random.Random(9))
+    data = b"".join(b"a%%3D%d%%26b%%3Dv%%20x" % i for i in range(5000)) + f"token%3D{key}".encode()
+    decoded, blanked = views(data)
+    assert len(decoded.starts) <= 2 * 1000 + 2  # the first thousand escapes, decoded
+    start = blanked.spans[0][0]
+    assert blanked.text == data[start:].replace(b"%3D", b"   ").replace(b"%26", b"   ").replace(b"%20", b"   ") + b"\n"
+    assert blanked.span(len(blanked.text) - 17, len(blanked.text) - 1) == (len(data) - 16, len(data))
+    [found] = [f for f in ENGINE.scan_blob(Blob(data, Provenance("min.js"))) if f.rule_id == "secret/aws-access-key-id"]
+    assert data[found.start:found.end] == key.encode() and PERCENT_NOTE in found.note
