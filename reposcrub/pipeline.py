@@ -49,6 +49,9 @@ class ScanOptions:
     profile: Profile | None = None  # given explicitly (scrub verification): no lookup
     archive_limits: ArchiveLimits = field(default_factory=ArchiveLimits)
     progress: Callable[[int, int], None] | None = None  # (blobs, bytes) read so far
+    # A later version of a file is scanned only where it changed (its findings elsewhere are
+    # the earlier version's). Scrub turns this off: it rewrites every blob that holds a value.
+    changes_only: bool = True
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -232,6 +235,7 @@ def _history(target: Target, options: ScanOptions, skip: frozenset[str], notes: 
     keep = {e.lower() for e in profile.keep_identity}
     own = _own_email(target, options)
     history = HistorySource(target.path, scope, options.max_file_size, skip_oids=skip, ignore=load_ignore(target.path),
+                            changes_only=options.changes_only,
                             keep_emails=frozenset(keep | ({own} if own else set())))
     yield from history.blobs()
     counters.files += history.blobs_scanned

@@ -98,7 +98,9 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
     git.run(["clone", "--mirror", "--no-local", "--quiet", "--", str(pristine.resolve()), str(mirror)], cwd=tmp)
     profile = with_identity_people(profile, pristine)
     scan_opts = replace(options.scan, profile=profile, history=True)
-    result = scan_target(str(pristine), scan_opts)
+    # Every blob holding a value is rewritten, so every blob's findings are needed, not only
+    # where each value first appeared.
+    result = scan_target(str(pristine), replace(scan_opts, changes_only=False))
     rules = enabled_rules(scan_opts, profile)
     replacer = Replacer(profile, profile.salt)
     replacer.prepare(gitwalk.identities(pristine), result.findings)

@@ -54,8 +54,9 @@ class HistorySource:
 
     def __init__(self, repo: Path, scope: HistoryScope, max_file_size: int,
                  skip_oids: frozenset[str] = frozenset(), ignore: pathspec.PathSpec[Any] | None = None,
-                 keep_emails: frozenset[str] = frozenset()) -> None:
+                 keep_emails: frozenset[str] = frozenset(), changes_only: bool = True) -> None:
         self.repo = repo
+        self.changes_only = changes_only  # hand each changed file its previous version (see delta.py)
         self.scope = scope
         self.max_file_size = max_file_size
         self.skip_oids = skip_oids
@@ -136,8 +137,8 @@ class HistorySource:
                   if oid not in self.skip_oids and not self._ignored(seen.path)}
         if not wanted:
             return
-        bases = _BaseCache({seen.base for seen in wanted.values() if seen.base in wanted and seen.base is not None},
-                           wanted)
+        needed = {seen.base for seen in wanted.values() if seen.base in wanted and seen.base is not None}
+        bases = _BaseCache(needed if self.changes_only else set(), wanted)
         walk_order = {oid: i for i, oid in enumerate(wanted)}
         chain = _chain_paths(wanted)  # a version sorts with the file its chain of versions started as
         order = sorted(wanted, key=lambda oid: (chain[oid], walk_order[oid]))

@@ -173,3 +173,32 @@ def test_org_name_inside_longer_words_leaves_no_trace(tmp_path):
     assert (out / "exampleutils" / "__init__.py").is_file() and (out / "docs" / "EXAMPLEHQ.md").is_file()
     run = subprocess.run([sys.executable, "main.py"], cwd=out, capture_output=True, text=True)
     assert run.stdout.strip() == "42", run.stderr
+
+
+def test_every_later_version_holding_a_value_is_rewritten(tmp_path):
+    """A scan reports a value once, where it first appeared; scrub still rewrites every
+    version that holds it (ticket keys, people, private keys included)."""
+    import random
+
+    from tests.conftest import ALNUM, fake, make_repo
+
+    rng = random.Random(8)
+    pem = "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(fake("", ALNUM + "+/", 64, rng) for _ in range(8)) + \
+        "\n-----END RSA PRIVATE KEY-----\n"
+    filler = "".join(f"step_{i} = run({i})\n" for i in range(40))
+    text = f"# Owner: Wile Coyote, see GLX-812\n{filler}{pem}"
+    repo = make_repo(tmp_path / "r", {"ops/deploy.py": text})
+    for n in range(3):  # later versions change only the end of the file
+        (repo / "ops" / "deploy.py").write_text(text + f"# revision {n}\n")
+        git(repo, "commit", "-q", "-am", f"revision {n}")
+    profile = tmp_path / "p.toml"
+    profile.write_text('[org]\nnames = ["Globex"]\nticket_prefixes = ["GLX"]\n\n[[people]]\nname = "Wile Coyote"\n')
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scrub", str(repo), "--out", str(out), "--profile", str(profile)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0 and "verification: passed" in result.output, result.output
+    everything = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=out,
+                                capture_output=True, check=True).stdout.decode("utf-8", "replace")
+    assert everything.count("# revision") == 3  # all four versions are there, rewritten
+    for value in ("Wile Coyote", "GLX-812", pem.splitlines()[3]):
+        assert value not in everything, value
