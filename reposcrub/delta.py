@@ -10,10 +10,26 @@ present in the earlier version is reported there, at the commit that introduced 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, compress, count
+from typing import Any
 
 Windows = tuple[tuple[int, int], ...]
+
+
+def windowed_text(data: bytes, windows: Windows | None) -> bytes:
+    """What a keyword prefilter should look at: data, or its windows a line break apart."""
+    return data if windows is None else b"\n".join(data[start:end] for start, end in windows)
+
+
+def matches_in(pattern: Any, data: bytes, windows: Windows | None) -> Iterator[Any]:
+    """pattern's matches in data, or inside each window only (never across two)."""
+    if windows is None:
+        yield from pattern.finditer(data)
+        return
+    for start, end in windows:
+        yield from pattern.finditer(data, start, end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from urllib.parse import quote_from_bytes
 
 import re2
 
+from reposcrub.delta import Windows, windowed_text
 from reposcrub.detectors.prefilter import KeywordPrefilter
 
 BASE64_NOTE = "found in base64-decoded content"
@@ -31,7 +32,6 @@ _ESCAPE = re2.compile(rb"%(?:[2-7][0-9A-Fa-f]|[89A-Fa-f][0-9A-Fa-f]|0[9AaDd])")
 # character of a group is an ASCII byte's top six bits, so base64 of text has such streaks;
 # the hex digests and random base64 (lock-file integrity hashes) that fill repositories rarely do.
 _TEXT_RUN = re2.compile(rb"[A-Za-z0-9+/]*(?:[A-Za-f][A-Za-z0-9+/]{3}){10}[A-Za-z0-9+/]*={0,2}")
-Windows = tuple[tuple[int, int], ...]  # [start, end) ranges of a blob to scan (see delta.py)
 # Each escape costs a few Python objects: a minified file of escapes (21 MB, 3 million of
 # them) took 38 s and 2 GB. Past this many, the rest of the file is scanned as it is.
 MAX_ESCAPES = 100_000
@@ -92,7 +92,7 @@ def views(data: bytes, windows: Windows | None = None) -> list[View]:
     ranges = ((0, len(data)),) if windows is None else windows
     if not ranges or len(data) < 3:
         return []
-    wanted = _PRECHECK.candidates(data if windows is None else b"\n".join(data[s:e] for s, e in ranges))
+    wanted = _PRECHECK.candidates(windowed_text(data, windows))
     found = [_base64_view(data, ranges) if 0 in wanted else None, *(_percent_views(data, ranges) if 1 in wanted else ())]
     return [v for v in found if v is not None]
 
@@ -108,11 +108,9 @@ def _percent_views(data: bytes, ranges: Windows) -> list[View | None]:
     out = _Builder(PERCENT_NOTE)
     cursor = window_end = 0
     escapes = (m for low, high in ranges for m in _ESCAPE_TEXT.finditer(data, low, high))
-    taken = 0
-    for match in escapes:
+    for taken, match in enumerate(escapes):
         if taken == MAX_ESCAPES:
             return [_finish(out, data, cursor, window_end), _blanked(data, ranges, match.start())]
-        taken += 1
         start, end = match.span()
         if start - _REACH - _WIDEN > window_end:  # far from the current window: close it, open another
             out.add(data[cursor:window_end], cursor, window_end, True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import re2
 
+from reposcrub.delta import matches_in, windowed_text
 from reposcrub.detectors.prefilter import KeywordPrefilter
 from reposcrub.findings import LineIndex, make_finding
 from reposcrub.model import Blob, Finding, Rule
@@ -136,12 +137,9 @@ class IdentifierDetector:
             yield make_finding(t.rule, blob, start, end, lines, note=t.note)
 
     def _candidates(self, data: bytes, windows: tuple[tuple[int, int], ...] | None) -> Iterator[tuple[int, int, _Term]]:
-        ranges = windows if windows is not None else ((0, len(data)),)
-        keyed = data if windows is None else b"\n".join(data[start:end] for start, end in windows)
-        for index in self._prefilter.candidates(keyed):
+        for index in self._prefilter.candidates(windowed_text(data, windows)):
             t = self._terms[index]
-            matches = (m for low, high in ranges for m in t.pattern.finditer(data, low, high))  # type: ignore[attr-defined]
-            for match in matches:
+            for match in matches_in(t.pattern, data, windows):
                 start, end = match.span()
                 if end <= start:
                     continue

@@ -7,6 +7,7 @@ from typing import Any
 
 import re2
 
+from reposcrub.delta import matches_in, windowed_text
 from reposcrub.detectors.heuristics import FILTERS, shannon_entropy
 from reposcrub.detectors.prefilter import KeywordPrefilter
 from reposcrub.findings import LineIndex, make_finding
@@ -84,14 +85,13 @@ class RuleDetector:
         if windows == ():
             return  # nothing changed since the version scanned before
         # Keywords are looked for where the patterns will run: in the windows, if any.
-        keyed = data if windows is None else b"\n".join(data[start:end] for start, end in windows)
-        for index in sorted(self._prefilter.candidates(keyed)):
+        for index in sorted(self._prefilter.candidates(windowed_text(data, windows))):
             c = self._compiled[index]
             if c is None:
                 c = self._compiled[index] = self._compile_rule(self._content[index])
             if c.path is not None and not c.path.search(path):
                 continue
-            for match in _matches(c.pattern, data, windows):
+            for match in matches_in(c.pattern, data, windows):
                 start, end = match.span(c.group)
                 if start < 0 or end <= start or not self._accept(c, data, start, end, blob.path):
                     continue
@@ -119,15 +119,6 @@ class RuleDetector:
 
 
 FILTER_INPUT_MAX = 1024
-
-
-def _matches(pattern: Any, data: bytes, windows: tuple[tuple[int, int], ...] | None) -> Iterator[Any]:
-    """Matches in data, or only inside each window (never across two)."""
-    if windows is None:
-        yield from pattern.finditer(data)
-        return
-    for start, end in windows:
-        yield from pattern.finditer(data, start, end)
 
 
 def _line_of(data: bytes, offset: int) -> bytes:
