@@ -56,9 +56,20 @@ def expand_example(text: str, rng: random.Random) -> str:
     return _RAND.sub(one, text)
 
 
+def rules_dir() -> Path:
+    """The rule pack: inside the installed package (the wheel carries the top-level
+    ``rules/`` there), else ``rules/`` beside the package in a source checkout."""
+    shipped = Path(str(resources.files("reposcrub"))) / "rules"
+    if shipped.is_dir():
+        return shipped
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise ReposcrubError("the built-in rule pack is missing: reinstall reposcrub")
+
+
 def builtin_rule_files() -> list[Path]:
-    root = resources.files("reposcrub") / "rules"
-    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".yaml"))
+    return sorted(p for p in rules_dir().iterdir() if p.name.endswith(".yaml"))
 
 
 

@@ -20,7 +20,7 @@ import yaml
 
 from tests.conftest import GIT_ENV, ROOT, UPPER_B32, fake, git, make_repo, write_files
 
-HOOK_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "reposcrub")
+HOOK_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "reposcrub", "rules")
 EXAMPLE_CONFIG = ROOT / "examples" / "pre-commit-config.yaml"
 AWS = "secret/aws-access-key-id"
 
