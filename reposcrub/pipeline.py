@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reposcrub import git
-from reposcrub.detectors.identifiers import name_words
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
 from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
-from reposcrub.profile import Person, Profile, from_flags, load_profile
+from reposcrub.people import identity_people
+from reposcrub.profile import Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
 from reposcrub.scan import Engine, default_jobs, run
 from reposcrub.sources import gitwalk
@@ -55,15 +55,14 @@ class ScanOptions:
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
-    """People known from git identities join the profile's people: their names are found
-    in comments and docs too. Single-word names (handles, bots) are left out."""
-    people = []
-    for name, email in sorted(gitwalk.identities(repo)):
-        text = name.decode("utf-8", "replace").strip()
-        kept = email.decode("utf-8", "replace").lower() in {k.lower() for k in profile.keep_identity}
-        if len(name_words(text)) >= 2 and not kept:
-            people.append(Person(text, (email.decode("utf-8", "replace"),) if b"@" in email else ()))
-    return profile.merged(Profile(people=tuple(dict.fromkeys(people)))) if people else profile
+    """People known from git identities join the profile's people, grouped as .mailmap
+    would (people.py): their names and handles are found in comments and docs too. Bots,
+    services and identities kept with --keep-identity are left out."""
+    keep = {k.lower() for k in profile.keep_identity}
+    found = [(n.decode("utf-8", "replace"), e.decode("utf-8", "replace")) for n, e in gitwalk.identities(repo)]
+    mailmap = git.run(["cat-file", "blob", "HEAD:.mailmap"], cwd=repo, check=False).decode("utf-8", "replace")
+    people = [p for p in identity_people(found, mailmap) if not keep & {e.lower() for e in p.emails}]
+    return profile.merged(Profile(people=tuple(people))) if people else profile
 
 
 def pushed_range() -> str:

@@ -20,6 +20,7 @@ from reposcrub.detectors.transcode import transcode
 from reposcrub.detectors.views import in_base64, in_percent
 from reposcrub.model import Blob, Finding, Provenance, Severity
 from reposcrub.scan import Engine
+from reposcrub.scrub.hosts import name_in_host
 from reposcrub.scrub.replace import Replacer
 
 MAX_ROUNDS = 5
@@ -117,7 +118,7 @@ class Cleaner:
 
     def _clean_fully(self, data: bytes, provenance: Provenance, decode: bool) -> Cleaned:
         result = self._clean(data, provenance, decode)
-        literal = self.replacer.substitute_names_anywhere(self.replace_literals(result.data))
+        literal = self.replace_literals(result.data)
         if literal != result.data:
             result.data = literal
             result.literal = True
@@ -131,10 +132,12 @@ class Cleaner:
                 return result
             pieces, last, replaced = [], 0, []
             for f in _outermost(found):
-                replacement, done = self._replacement(result.data, f, provenance)
+                if f.start < last:
+                    continue  # inside a host name a previous edit already replaced
+                replacement, done, end = self._replacement(result.data, f, provenance)
                 pieces += [result.data[last : f.start], replacement]
                 replaced += done
-                last = f.end
+                last = end
             new = b"".join(pieces) + result.data[last:]
             if new == result.data:
                 result.leftover = found
@@ -148,11 +151,14 @@ class Cleaner:
         found = self.engine.scan_blob(Blob(data=data, provenance=provenance), decode=decode)
         return [f for f in found if replaceable(f, self.threshold)]
 
-    def _replacement(self, data: bytes, f: Finding, provenance: Provenance) -> tuple[bytes, list[Finding]]:
-        """What replaces f's span, and the findings that replaced."""
+    def _replacement(self, data: bytes, f: Finding, provenance: Provenance) -> tuple[bytes, list[Finding], int]:
+        """What replaces f's span (up to the returned end), and the findings that replaced."""
+        tld = name_in_host(data, f)
+        if tld is not None:  # acme.io -> example.com: a replaced host is always a reserved name
+            return self.replacer.name_host(f.value.decode("utf-8", "surrogateescape"), tld).encode(), [f], f.end + len(tld)
         if not in_base64(f):
             replacement = _fit(self.replacer.replace(f), f.context)
-            return (percent_encode(replacement) if in_percent(f) else replacement), [f]
+            return (percent_encode(replacement) if in_percent(f) else replacement), [f], f.end
         inner: list[Finding] = []
 
         def clean_text(text: bytes) -> bytes:
@@ -161,4 +167,4 @@ class Cleaner:
             return cleaned.data
 
         new = reencode_base64(data[f.start : f.end], clean_text)
-        return new, [_at(g, f) for g in inner] or [f]
+        return new, [_at(g, f) for g in inner] or [f], f.end
