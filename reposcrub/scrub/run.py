@@ -128,7 +128,7 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
 
 def _notes_said(source: Path | None, notes: NotesResult) -> list[str]:
     said = []
-    if source is not None and git.toplevel(source) is not None:
+    if source is not None and git.toplevel(source) is not None and git.run(["status", "--porcelain"], cwd=source).strip():
         said.append("uncommitted changes in the input's work tree are not part of the copy")
     if notes.refs:
         said.append(f"git notes: {notes.notes} note(s) in {len(notes.refs)} notes ref(s) follow their rewritten commits"
