@@ -22,6 +22,7 @@ _SERVICE_NAMES = frozenset({
     "mergify", "codecov", "deepsource-autofix", "travis ci", "travis-ci", "jenkins", "azure pipelines",
     "copilot", "weblate", "transifex", "crowdin", "crowdin bot", "lgtm", "bors", "bors[bot]", "k8s-ci-robot",
     "the travis bot", "gitlab ci", "buildkite", "circleci", "root", "ubuntu", "unknown", "nobody",
+    "(no author)", "no author", "(none)", "none",
 })
 _NO_REPLY_LOCAL = re.compile(r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|bot|noreply\+.*)$", re.I)
 _BOT_SUFFIX = re.compile(r"[\[(]bot[\])]$|[-_ ]bot$|-robot$", re.I)

@@ -83,11 +83,12 @@ def _name_regex(name: str) -> str:
 
 
 def _domain_regex(domain: str) -> str:
-    return r"(?i)(?:[a-z0-9-]{1,63}\.){0,8}" + re.escape(domain)
+    # Labels may hold '_' in practice (SHOP_NAME.acme.com, _dmarc.acme.com).
+    return r"(?i)(?:[a-z0-9_-]{1,63}\.){0,8}" + re.escape(domain)
 
 
 def _email_regex(domain: str) -> str:
-    return r"(?i)[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9-]{1,63}\.){0,8}" + re.escape(domain)
+    return r"(?i)[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9_-]{1,63}\.){0,8}" + re.escape(domain)
 
 
 # Before an e-mail's local part, these mean templating (%s@, %(user)s@), not an address.

@@ -4,7 +4,8 @@ A name is its words (``Globex Corporation`` -> globex, corporation); a match is 
 phrase in any case and separator style (``GLOBEX_CORPORATION``, ``GlobexCorporation``),
 replaced as one: every word of a codename goes (``Data Streams Core`` -> ``Codename3``,
 never ``Codename3 Streams Core``), an org name keeps only generic company words
-(``Globex Corporation`` -> ``Example Corporation``). The style is read word by word
+(``Globex Corporation`` -> ``Example Corporation``), or every other word when it is built
+on another org name of the profile (``GlobexAPI`` -> ``ExampleAPI`` when ``Globex`` is one). The style is read word by word
 from the match, so ``FooBar`` for the org ``Foobar`` is ``Example``, not ``ExampleBar``.
 """
 from __future__ import annotations
@@ -37,11 +38,19 @@ class NameTable:
     def __init__(self, profile: Profile) -> None:
         self._names: dict[str, _Name] = {}
         first: dict[str, str] = {}
-        for name in profile.names:
-            words = tuple(name_words(name))
-            if words:
-                lead = first.setdefault(words[0], ORG_WORDS[len(first)] if len(first) < len(ORG_WORDS) else f"example{len(first) + 1}")
-                self._add(words, (lead, *(w for w in words[1:] if w in COMPANY_WORDS)))
+
+        def lead(word: str) -> str:
+            return first.setdefault(word, ORG_WORDS[len(first)] if len(first) < len(ORG_WORDS) else f"example{len(first) + 1}")
+
+        names = [tuple(name_words(n)) for n in profile.names]
+        for words in names:
+            if len(words) == 1:
+                self._add(words, (lead(words[0]),))
+        for words in names:
+            if len(words) > 1 and any(w in first for w in words):  # MyAcme, AcmeAPI: the org's own word goes
+                self._add(words, tuple(first.get(w, w) for w in words))
+            elif len(words) > 1:
+                self._add(words, (lead(words[0]), *(w for w in words[1:] if w in COMPANY_WORDS)))
         for i, name in enumerate(profile.codenames):
             words = tuple(name_words(name))
             if words:

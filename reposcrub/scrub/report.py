@@ -82,6 +82,7 @@ def _sweep_dict(v: Verification, mask: SecretMask) -> dict[str, Any]:
         "inside_longer_words": {} if sweep is None else dict(sweep.inside.most_common()),
         "accepted_words": {} if sweep is None else dict(sweep.accepted.most_common()),
         "ambiguous_kept": {} if sweep is None else dict(sweep.ordinary.most_common()),
+        "people_inside_other_words": {} if sweep is None else dict(sweep.chance.most_common()),
         "commands": [{"where": c.where, "exit_code": c.exit_code} for c in v.commands],
     }
 
@@ -107,6 +108,8 @@ def verdict_lines(v: Verification, mask: SecretMask) -> list[str]:
             lines.append(f"kept inside longer words (accepted by [scrub] keep_words): {mask(_words(sweep.accepted))}")
         if sweep.ordinary:
             lines.append(f"kept as ordinary words (names marked ambiguous): {mask(_words(sweep.ordinary))}")
+        if sweep.chance:
+            lines.append(f"people's names or handles inside other words, kept: {mask(_words(sweep.chance))}")
     for c in v.commands:
         lines.append(f"verify-cmd on the {c.where}: exit {c.exit_code}" + (f": {mask(c.tail.splitlines()[-1])}" if c.tail else ""))
     lines += [f"evidence: {mask(e)}" for e in v.evidence]

@@ -12,7 +12,9 @@ How a hit is judged:
 - a name inside a longer word (``metadata`` for the org "Meta", ``globexutils``) is not
   something scrub replaces, and not something to pass in silence either: it fails unless
   the profile accepts that word (``[scrub] keep_words``), and accepted words are listed
-  with their counts in the verdict;
+  with their counts in the verdict; the same for domains and namespaces;
+- a person's name or handle inside a longer word (``chris`` in ``Christmas``, ``dsmith``
+  in ``cloudsmith``) is chance, not the person: listed with its counts, not a failure;
 - a name the profile marks ambiguous (an ordinary word) is listed, never a failure: the
   scanner counts it only in strong contexts, which a literal sweep cannot tell apart.
 """
@@ -40,6 +42,9 @@ class Term:
     kind: str  # "name" (word boundaries), "plain" (host, e-mail), "value" (a secret: any hit), "ticket" (KEY-<digit>)
     label: str  # what to call it in the verdict; a secret's text is never shown
     ambiguous: bool = False
+    # Inside a longer word, an org name is usually a word the org coined (shopifyapi):
+    # it fails unless accepted. A person's handle inside a word (chris in Christmas) is chance.
+    inside_fails: bool = True
 
 
 @dataclass
@@ -53,6 +58,7 @@ class SweepResult:
     inside: Counter[str] = field(default_factory=Counter)  # longer words holding a term, not accepted
     accepted: Counter[str] = field(default_factory=Counter)  # accepted by the profile
     ordinary: Counter[str] = field(default_factory=Counter)  # ambiguous names, as ordinary words
+    chance: Counter[str] = field(default_factory=Counter)  # people's names or handles inside other words
     _blob_hits: dict[str, str] = field(default_factory=dict)  # oid -> label, placed on paths later
 
 
@@ -87,7 +93,11 @@ class Sweeper:
         self.keep = {w.lower().encode() for w in keep_words}
         ordered = sorted(by_text, key=len, reverse=True)
         body = b"|".join(re2.escape(t) for t in ordered)
-        self._pattern = re2.compile(b"(?i)" + body) if body else None
+        options = re2.Options()
+        options.case_sensitive = False
+        options.max_mem = 256 << 20  # a thousand terms need more than the default 8 MB for the DFA
+        options.log_errors = False
+        self._pattern = re2.compile(body, options) if body else None
         self.result = SweepResult(terms=len(by_text))
 
     def sweep(self, data: bytes, where: str, oid: str | None = None) -> None:
@@ -116,6 +126,8 @@ class Sweeper:
             r.ordinary[word or data[start:end].decode("utf-8", "replace")] += 1
         elif not bounded and word.lower().encode() in self.keep:
             r.accepted[word] += 1
+        elif not bounded and not term.inside_fails:
+            r.chance[word] += 1
         elif not bounded:
             r.inside[word] += 1
         else:

@@ -47,9 +47,9 @@ def _people_terms(profile: Profile) -> Iterator[Term]:
         for name in (person.name, *person.aliases):
             if len(name_words(name)) >= 2:
                 for variant in phrase_variants(name_words(name)):
-                    yield Term(_lower(variant), "name", label)
+                    yield Term(_lower(variant), "name", label, inside_fails=False)
         for handle in handles((person.name, *person.aliases), person.emails):
-            yield Term(_lower(handle), "name", label)
+            yield Term(_lower(handle), "name", label, inside_fails=False)
         for email in person.emails:
             yield Term(_lower(email), "plain", label)
 
