@@ -52,6 +52,9 @@ class ScanOptions:
     # A later version of a file is scanned only where it changed (its findings elsewhere are
     # the earlier version's). Scrub turns this off: it rewrites every blob that holds a value.
     changes_only: bool = True
+    # Context (string, comment, identifier) for every finding, also in history-only blobs:
+    # scrub needs it to shape replacements, and the scan's workers parse in parallel.
+    full_context: bool = False
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -142,7 +145,7 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
-    engine = Engine(rules, profile, history_context=not full_history)
+    engine = Engine(rules, profile, history_context=options.full_context or not full_history)
     notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)

@@ -103,31 +103,37 @@ class Cleaner:
                 data = data.replace(form, self.replacer.literals[form])
         return data
 
-    def clean(self, data: bytes, provenance: Provenance) -> Cleaned:
+    def clean(self, data: bytes, provenance: Provenance, known: list[Finding] | None = None) -> Cleaned:
+        """data with every finding replaced; known: the scan's findings in exactly these
+        bytes (same engine, same path), used instead of scanning them again."""
         text = transcode(data)
         if text is not None:  # UTF-16 or UTF-32: cleaned as UTF-8, written back as it was
             result = self.clean(text.text, provenance)
             result.data = text.encode(result.data) if result.data != text.text else data
             return result
-        result = self._clean_fully(data, provenance, decode=True)
+        result = self._clean_fully(data, provenance, decode=True, known=known)
         if result.changed and provenance.location == "file":
-            # Parsed cleanly before (usually known from the scan itself), not after.
-            before = self.engine.parse_errors(data, provenance.path)
-            result.broke_syntax = before is False and self.engine.parse_errors(result.data, provenance.path) is True
+            # Parsed cleanly before, not after: the version before is parsed only when the
+            # one after has errors (most replacements keep the syntax, so half the parsing).
+            after = self.engine.parse_errors(result.data, provenance.path)
+            result.broke_syntax = after is True and self.engine.parse_errors(data, provenance.path) is False
         return result
 
-    def _clean_fully(self, data: bytes, provenance: Provenance, decode: bool) -> Cleaned:
-        result = self._clean(data, provenance, decode)
+    def _clean_fully(self, data: bytes, provenance: Provenance, decode: bool, known: list[Finding] | None = None) -> Cleaned:
+        result = self._clean(data, provenance, decode, known)
         literal = self.replace_literals(result.data)
         if literal != result.data:
             result.data = literal
             result.literal = True
         return result
 
-    def _clean(self, data: bytes, provenance: Provenance, decode: bool) -> Cleaned:
+    def _clean(self, data: bytes, provenance: Provenance, decode: bool, known: list[Finding] | None = None) -> Cleaned:
         result = Cleaned(data)
-        for _ in range(MAX_ROUNDS):
-            found = self._replaceable(result.data, provenance, decode)
+        for round_ in range(MAX_ROUNDS):
+            if round_ == 0 and known is not None:
+                found = [f for f in known if replaceable(f, self.threshold)]
+            else:
+                found = self._replaceable(result.data, provenance, decode)
             if not found:
                 return result
             pieces, last, replaced = [], 0, []

@@ -77,15 +77,17 @@ def _sweep(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
 
 def _plan_blobs(plan: Plan, findings: Iterable[Finding], cleaner: Cleaner, repo: Path | None) -> None:
     first_path: dict[str, str] = {}
+    known: dict[str, list[Finding]] = {}  # the scan's findings per blob: the cleaner's first round
     for f in findings:
         if f.location == "file" and f.oid and replaceable(f, cleaner.threshold) and f.oid not in plan.secret_blobs:
             first_path.setdefault(f.oid, f.path)
+            known.setdefault(f.oid, []).append(f)
     if not first_path or repo is None:
         return
     for obj in read_objects(repo, sorted(first_path), max_size=1 << 62):
         if obj.kind != "blob":
             continue
-        cleaned = cleaner.clean(obj.data, Provenance(path=first_path[obj.oid]))
+        cleaned = cleaner.clean(obj.data, Provenance(path=first_path[obj.oid]), known=known[obj.oid])
         plan.replaced.extend(cleaned.replaced)
         plan.leftover.extend(cleaned.leftover)
         if cleaned.broke_syntax:

@@ -106,7 +106,7 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
     scan_opts = replace(options.scan, profile=profile, history=True)
     # Every blob holding a value is rewritten, so every blob's findings are needed, not only
     # where each value first appeared.
-    result = scan_target(str(pristine), replace(scan_opts, changes_only=False))
+    result = scan_target(str(pristine), replace(scan_opts, changes_only=False, full_context=True))
     engine = Engine(enabled_rules(scan_opts, profile), profile)
     replacer = Replacer(profile, profile.salt)
     replacer.prepare(gitwalk.identities(pristine), result.findings)
