@@ -34,6 +34,8 @@ from reposcrub.sources import gitwalk
 
 SEPARATORS = ("", " ", "_", "-", ".")
 MAX_EXAMPLES = 20
+LARGE = 32 << 20  # objects above this are swept in windows, never held whole
+_WINDOW = 8 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +100,18 @@ class Sweeper:
         options.max_mem = 256 << 20  # a thousand terms need more than the default 8 MB for the DFA
         options.log_errors = False
         self._pattern = re2.compile(body, options) if body else None
+        self.longest = max((len(t) for t in by_text), default=0)
         self.result = SweepResult(terms=len(by_text))
 
-    def sweep(self, data: bytes, where: str, oid: str | None = None) -> None:
+    def sweep(self, data: bytes, where: str, oid: str | None = None, first: int = 0, before: int | None = None) -> None:
+        """Judge every hit in data that starts at or after first and, unless before is None,
+        before before (a window of a larger object: later starts are judged in the next one)."""
         if self._pattern is None:
             return
         for m in self._pattern.finditer(data):
             start, end = m.span()
+            if start < first or (before is not None and start >= before):
+                continue
             term = self.terms.get(data[start:end].lower())
             if term is not None:
                 self._judge(term, data, start, end, where, oid)
@@ -144,13 +151,40 @@ def sweep_repository(repo: Path, sweeper: Sweeper) -> SweepResult:
     for name, _, _ in gitwalk.refs(repo):
         r.refs += 1
         sweeper.sweep(name.encode("utf-8", "surrogateescape"), f"ref {name}")
-    for obj in read_all_objects(repo, max_size=1 << 62):
+    large = []
+    for obj in read_all_objects(repo, max_size=LARGE):
         r.objects += 1
         r.bytes += obj.size
+        if obj.size > LARGE:
+            large.append((obj.kind, obj.oid))
+            continue
         where = f"a path in tree {obj.oid[:10]}" if obj.kind == "tree" else f"{obj.kind} {obj.oid[:10]}"
         sweeper.sweep(obj.data, where, obj.oid if obj.kind == "blob" else None)
+    for kind, oid in large:
+        _sweep_streamed(repo, kind, oid, sweeper)
     _place_blob_hits(repo, r)
     return r
+
+
+def _sweep_streamed(repo: Path, kind: str, oid: str, sweeper: Sweeper) -> None:
+    """A large object in windows, so memory stays bounded: each window judges the hits that
+    start early enough to end, with a byte after, inside it; the next one starts a byte
+    before the first hit left, so no hit is missed or counted twice."""
+    proc = git.popen(["cat-file", kind, oid], repo)
+    assert proc.stdout is not None
+    where, blob = f"{kind} {oid[:10]}", oid if kind == "blob" else None
+    buf, first = b"", 0
+    try:
+        while chunk := proc.stdout.read(_WINDOW):
+            buf += chunk
+            cutoff = max(first, len(buf) - sweeper.longest - 1)
+            sweeper.sweep(buf, where, blob, first, cutoff)
+            keep_from = max(0, cutoff - 1)
+            buf, first = buf[keep_from:], cutoff - keep_from
+        sweeper.sweep(buf, where, blob, first)
+    finally:
+        proc.stdout.close()
+        proc.wait()
 
 
 def _place_blob_hits(repo: Path, r: SweepResult) -> None:

@@ -99,7 +99,7 @@ class TreeCheck:
 
     def run(self, ref_map: dict[str, str], v: Verification, only: str | None = None) -> None:
         """Compare every ref's tip (only: just that ref, as a snapshot keeps only HEAD)."""
-        after_refs = {name for name, _, _ in gitwalk.refs(self.after)}
+        after_refs = {name: oid for name, _, oid in gitwalk.refs(self.after)}
         tips: dict[tuple[str, str], str] = {}
         for name, kind, oid in gitwalk.refs(self.before):
             new_name = ref_map.get(name, name)
@@ -108,8 +108,7 @@ class TreeCheck:
             if new_name not in after_refs:
                 v.problems.append(f"ref {name} is missing from the copy")
                 continue
-            new_oid = git.run(["rev-parse", "--verify", "-q", new_name], cwd=self.after, check=False).decode().strip()
-            tips.setdefault((oid, new_oid), name)
+            tips.setdefault((oid, after_refs[new_name]), name)
         for (old, new), name in tips.items():
             self._compare(old, new, name, v)
         self._parse_changed(v)

@@ -44,3 +44,17 @@ def test_sweep_judges_boundaries_longer_words_and_people():
     assert r.leak_count == 3  # MetaClient, chris_doe, .meta.
     assert r.accepted == {"metadata": 1} and not r.inside
     assert _sweep(b"metadata", profile).inside == {"metadata": 1}
+
+
+def test_a_large_object_is_swept_in_windows_without_missing_a_term_at_an_edge(tmp_path, monkeypatch):
+    from reposcrub.scrub import sweep
+    from tests.conftest import git, make_repo
+
+    monkeypatch.setattr(sweep, "LARGE", 1000)
+    monkeypatch.setattr(sweep, "_WINDOW", 64)
+    text = "".join(f"line {i:04d} " + ("Globex " if i % 7 == 0 else "filler ") for i in range(300))
+    repo = make_repo(tmp_path / "r", {"big.txt": text})
+    result = sweep.sweep_repository(repo, Sweeper(sweep_terms(Profile(names=("Globex",)), [], []), ()))
+    assert result.leak_count == text.count("Globex") == 43
+    assert result.leaks[0][1].startswith("file big.txt")
+    assert git(repo, "status", "--porcelain") == ""
