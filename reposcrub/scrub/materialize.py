@@ -84,6 +84,8 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     from reposcrub.scrub.plan import STUB, Plan, build_plan
     from reposcrub.scrub.replace import Replacer
     from reposcrub.scrub.run import ScrubResult
+    from reposcrub.scrub.sweep import Sweeper, sweep_folder
+    from reposcrub.scrub.terms import sweep_terms
     from reposcrub.scrub.verify import Verification, judge_findings
     from reposcrub.scrub.plan import secret_file_rules
     from reposcrub.sources.worktree import WorktreeSource
@@ -118,4 +120,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
         verification = Verification()
         after = scan_target(str(options.out), scan_opts)
         judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, verification)
+        sweeper = Sweeper(sweep_terms(profile, plan.replaced, replacer.literals), profile.keep_words)
+        verification.sweep = sweep_folder(options.out, sweeper)
+        verification.evidence.append(f"swept {verification.sweep.objects} files for {verification.sweep.terms} terms")
     return ScrubResult(options.out, result, plan, verification, None, [])

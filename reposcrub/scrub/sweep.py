@@ -21,9 +21,11 @@ How a hit is judged:
 from __future__ import annotations
 
 from collections import Counter
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import re2
 
@@ -167,24 +169,43 @@ def sweep_repository(repo: Path, sweeper: Sweeper) -> SweepResult:
 
 
 def _sweep_streamed(repo: Path, kind: str, oid: str, sweeper: Sweeper) -> None:
-    """A large object in windows, so memory stays bounded: each window judges the hits that
-    start early enough to end, with a byte after, inside it; the next one starts a byte
-    before the first hit left, so no hit is missed or counted twice."""
     proc = git.popen(["cat-file", kind, oid], repo)
     assert proc.stdout is not None
-    where, blob = f"{kind} {oid[:10]}", oid if kind == "blob" else None
-    buf, first = b"", 0
     try:
-        while chunk := proc.stdout.read(_WINDOW):
-            buf += chunk
-            cutoff = max(first, len(buf) - sweeper.longest - 1)
-            sweeper.sweep(buf, where, blob, first, cutoff)
-            keep_from = max(0, cutoff - 1)
-            buf, first = buf[keep_from:], cutoff - keep_from
-        sweeper.sweep(buf, where, blob, first)
+        sweep_stream(proc.stdout, sweeper, f"{kind} {oid[:10]}", oid if kind == "blob" else None)
     finally:
         proc.stdout.close()
         proc.wait()
+
+
+def sweep_stream(stream: BinaryIO, sweeper: Sweeper, where: str, oid: str | None = None) -> None:
+    """Content read in windows, so memory stays bounded: each window judges the hits that
+    start early enough to end, with a byte after, inside it; the next one starts a byte
+    before the first hit left, so no hit is missed or counted twice."""
+    buf, first = b"", 0
+    while chunk := stream.read(_WINDOW):
+        buf += chunk
+        cutoff = max(first, len(buf) - sweeper.longest - 1)
+        sweeper.sweep(buf, where, oid, first, cutoff)
+        keep_from = max(0, cutoff - 1)
+        buf, first = buf[keep_from:], cutoff - keep_from
+    sweeper.sweep(buf, where, oid, first)
+
+
+def sweep_folder(root: Path, sweeper: Sweeper) -> SweepResult:
+    """Every regular file's path and content under root (a folder scrub's copy)."""
+    r = sweeper.result
+    for folder, dirs, files in os.walk(root):
+        for name in sorted(files + dirs):
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            sweeper.sweep(rel.encode("utf-8", "surrogateescape"), f"path {rel}")
+            if name in files and path.is_file() and not path.is_symlink():
+                r.objects += 1
+                r.bytes += path.stat().st_size
+                with path.open("rb") as stream:
+                    sweep_stream(stream, sweeper, f"file {rel}")
+    return r
 
 
 def _place_blob_hits(repo: Path, r: SweepResult) -> None:

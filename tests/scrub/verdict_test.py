@@ -118,3 +118,15 @@ def test_scrubbing_a_scrubbed_copy_changes_nothing(tmp_path):
     assert "replaced nothing" in second.output
     shutil.rmtree(again)
     assert files_at(out, "main") == files_at(repo, "main")
+
+
+def test_a_folder_copy_is_swept_too(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "globex_utils").mkdir(parents=True)
+    (folder / "app.py").write_text("import globex_utils\n# Globex\n")
+    (folder / "globex_utils" / "__init__.py").write_text("X = 1\n")
+    (folder / "logo.bin").write_bytes(b"\x00\x01 by Globex \x00")
+    result = scrub(folder, tmp_path / "out", "--org", "Globex")
+    assert result.exit_code == 1, result.output
+    assert 'leak: org name "Globex" in file logo.bin' in result.output
+    assert (tmp_path / "out" / "app.py").read_text() == "import example_utils\n# Example\n"
