@@ -94,6 +94,15 @@ class Rule:
     binary: bool = False  # may match binary content (magic bytes, path-only rules)
     # Severity by syntactic context, e.g. {"comment": LOW}; None drops the finding there.
     context_severity: tuple[tuple[str, Severity | None], ...] = ()
+    # Severity by place (places.py), e.g. {"test": INFO}: only ever lowers it.
+    place_severity: tuple[tuple[str, Severity], ...] = ()
+    # Severity of a whole-file finding when the file also holds other findings (a swap file
+    # holding a host name): only ever raises it.
+    holding_severity: Severity | None = None
+    # How sure a match is to be what the rule says: "high", "medium" or "low"; ranks findings.
+    confidence: str = "medium"
+    # What to do about a finding, shown with it.
+    remediation: str = ""
 
     @property
     def redacts(self) -> bool:

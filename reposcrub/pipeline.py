@@ -14,6 +14,7 @@ from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
 from reposcrub.profile import Person, Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
 from reposcrub.scan import Engine, default_jobs, run
+from reposcrub.severity import judge
 from reposcrub.sources import gitwalk
 from reposcrub.sources.archive import (
     ArchiveLimits,
@@ -150,7 +151,7 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     if options.progress is not None:
         blobs = _reporting(blobs, options.progress)
     findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
-    findings = _judge_identities(findings)
+    findings = judge(_judge_identities(findings), {r.id: r for r in rules})
     findings.sort(key=lambda f: f.sort_key())
     revision = head_revision(target.path) if target.kind != "folder" else None
     return ScanResult(
