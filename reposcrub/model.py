@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reposcrub.people import PersonGroup
 
 
 class Severity(enum.IntEnum):
@@ -165,6 +169,8 @@ class ScanResult:
     repository_uri: str | None = None
     branch: str | None = None
     ranged: bool = False  # history narrowed to a range of commits (--rev-range, --since, --pushed)
+    people: tuple[PersonGroup, ...] = ()  # the git identities, one entry per person (reports group by them)
+    commit_times: dict[str, int] = field(default_factory=dict)  # commit -> time, for the commits findings name
 
     def at_or_above(self, threshold: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity >= threshold]
