@@ -186,6 +186,7 @@ def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, writ
     --all-files` checks every tracked file that way."""
     from reposcrub import baseline
     from reposcrub.pipeline import scan_target
+    from reposcrub.reporters.mask import SecretMask
     from reposcrub.reporters.render import Selection, render, select
 
     if baseline_file is None and (Path(target) / baseline.DEFAULT_FILE).is_file():
@@ -195,6 +196,8 @@ def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, writ
     if paths and not options.staged:
         raise click.UsageError(f"extra argument {paths[0]!r}: PATHS after TARGET need --staged")
     options = dataclasses.replace(options, staged_paths=paths)
+    if "html" in (fmt, *(f for f, _ in writes)):
+        options = dataclasses.replace(options, excerpt_lines=2)
     bar = _progress_bar()
     if bar is not None:
         options = dataclasses.replace(options, progress=bar.update, progress_total=bar.total)
@@ -204,8 +207,9 @@ def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, writ
         if bar is not None:
             bar.close()
     selection = Selection(frozenset(categories), min_severity, rule_globs)
+    mask = SecretMask.of(result.findings)  # every secret found, shown or filtered out
     result = select(result, selection)
-    report = render(result, selection=selection.describe())
+    report = render(result, mask, selection=selection.describe())
     for out_fmt, path in [(fmt, output), *writes]:
         _write_report(report, out_fmt, path, show_all, fail_on, no_color)
     sys.exit(EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_CLEAN)

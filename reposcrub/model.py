@@ -171,6 +171,8 @@ class ScanResult:
     ranged: bool = False  # history narrowed to a range of commits (--rev-range, --since, --pushed)
     people: tuple[PersonGroup, ...] = ()  # the git identities, one entry per person (reports group by them)
     commit_times: dict[str, int] = field(default_factory=dict)  # commit -> time, for the commits findings name
+    # (fingerprint, line) -> (first line number, lines around it, secrets masked), when asked for
+    excerpts: dict[tuple[str, int], tuple[int, tuple[str, ...]]] = field(default_factory=dict)
 
     def at_or_above(self, threshold: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity >= threshold]

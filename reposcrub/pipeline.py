@@ -9,6 +9,7 @@ from pathlib import Path
 from reposcrub import git
 from reposcrub.detectors.identifiers import name_words
 from reposcrub.errors import ReposcrubError
+from reposcrub.excerpts import capture
 from reposcrub.filters import drop_baselined
 from reposcrub.model import Blob, Finding, Provenance, Rule, ScanResult, Severity
 from reposcrub.people import PersonGroup, group_identities, is_service
@@ -56,6 +57,7 @@ class ScanOptions:
     # A later version of a file is scanned only where it changed (its findings elsewhere are
     # the earlier version's). Scrub turns this off: it rewrites every blob that holds a value.
     changes_only: bool = True
+    excerpt_lines: int = 0  # keep this many lines either side of findings (the HTML report shows them)
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -195,6 +197,7 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
         ranged=bool(options.rev_range or options.since),
         people=_people(target.path) if target.kind != "folder" and not options.staged else (),
         commit_times=_commit_times(target.path, {f.commit for f in findings if f.commit}),
+        excerpts=capture(target.path, findings, rules, options.excerpt_lines) if options.excerpt_lines else {},
     )
 
 

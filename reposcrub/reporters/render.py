@@ -114,20 +114,18 @@ class Report:
         return [f for f in self.findings if f.severity >= threshold]
 
 
-def render(result: ScanResult, mask: SecretMask | None = None, selection: str = "",
-           excerpts: Mapping[tuple[str, int], tuple[int, tuple[str, ...]]] | None = None) -> Report:
+def render(result: ScanResult, mask: SecretMask | None = None, selection: str = "") -> Report:
     """result as every reporter prints it.
 
     mask defaults to the secrets among result's own findings (pass a larger one when only some
-    findings are shown); excerpts maps (fingerprint,
-    line) to the first line number and the lines around a finding, raw: they are masked here.
-    Commit times come from result.commit_times.
+    findings are shown: a report filtered to some categories still masks every secret the
+    scan found). Commit times and excerpts come from the result.
     """
     mask = mask if mask is not None else SecretMask.of(result.findings)
     rules = {r.id: r for r in result.rules}
     grouper = Grouper(result.people)
     keys = [grouper.key(f) for f in result.findings]
-    shown = tuple(_shown(f, k, mask, result.commit_times, excerpts or {}) for f, k in zip(result.findings, keys))
+    shown = tuple(_shown(f, k, mask, result.commit_times, result.excerpts) for f, k in zip(result.findings, keys))
     groups = rank_groups(shown, rules, result.people, lambda s: safe_text(mask(s)))
     return Report(
         target=_clean(result.target, mask), findings=shown, groups=groups, rules=result.rules,

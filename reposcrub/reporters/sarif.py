@@ -77,8 +77,10 @@ class SarifReporter:
         return _run(report, "tree", results, notes, len(tree))
 
     def _history_run(self, report: Report, history: list[Group]) -> om.Run:
-        placed = [g for g in history if any(report.findings[i].location in _IN_TREE for i in g.members)]
-        metadata = [g for g in history if g not in placed]
+        placed, metadata = [], []
+        for g in history:
+            in_file = any(report.findings[i].location in _IN_TREE for i in g.members)
+            (placed if in_file else metadata).append(g)
         notes = []
         if placed:
             notes.append(f"{sum(g.occurrences for g in placed)} findings only in the history, grouped to one result "
