@@ -25,7 +25,8 @@ def where(f: Shown) -> str:
     """Where an occurrence sits: path:line, or the kind of git metadata, and its commit."""
     at = f" @{f.commit[:8]}" if f.commit else ""
     if f.location == "file":
-        return f"{f.path}:{f.line}{at}" if f.line > 1 or f.end_line > 1 else f"{f.path}{at}"
+        whole = f.line == f.end_line == 1 and f.column == f.end_column == 1  # a finding about the file itself
+        return f"{f.path}{at}" if whole else f"{f.path}:{f.line}:{f.column}{at}"
     if f.location == "path":
         return f"file name {f.path}{at}"
     if f.location == "ref":
