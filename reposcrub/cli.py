@@ -215,12 +215,12 @@ def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, writ
     sys.exit(EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_CLEAN)
 
 
-def _progress_bar() -> Any:
+def _progress_bar(label: str = "scanning") -> Any:
     if not sys.stderr.isatty():
         return None
     from reposcrub.progress import ProgressBar
 
-    return ProgressBar(sys.stderr, "scanning")
+    return ProgressBar(sys.stderr, label)
 
 
 def _write_report(report: Any, fmt: str, path: str | None, show_all: bool, fail_on: Severity, no_color: bool) -> None:
@@ -334,10 +334,11 @@ def _default_baseline(target: str) -> Path:
 @click.option("--no-verify", is_flag=True, help="Skip re-scanning and checking the copy.")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
               help="Verification fails on findings left at or above this severity.")
-@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Organisation profile (TOML). Default: .reposcrub.toml or [tool.reposcrub] in pyproject.toml.")
 @click.option("--org", "orgs", multiple=True, help="An organisation name to remove (repeatable).")
 @click.option("--domain", "domains", multiple=True, help="An organisation domain to remove (repeatable).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_identity: tuple[str, ...], force: bool,
                   no_verify: bool, fail_on: Severity, profile_file: Path | None, orgs: tuple[str, ...],
                   domains: tuple[str, ...], jobs: int | None) -> None:
@@ -351,9 +352,16 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains)
     if jobs:
         scan_options = dataclasses.replace(scan_options, jobs=jobs)
+    bar = _progress_bar("scrub: scanning")  # the scans of the input and of the copy
+    if bar is not None:
+        scan_options = dataclasses.replace(scan_options, progress=bar.update, progress_total=bar.total)
     options = ScrubOptions(out=out, mode=mode, salt=salt, keep_identity=keep_identity, force=force,
                            verify=not no_verify, fail_on=fail_on, scan=scan_options)
-    result = scrub(target, options)
+    try:
+        result = scrub(target, options)
+    finally:
+        if bar is not None:
+            bar.close()
     json_path, sarif_path = write_reports(result, target)
     by_category: dict[str, int] = {}
     for f in result.plan.replaced:

@@ -66,7 +66,7 @@ def bars_by_category(counts: Counter[tuple[str, Severity]]) -> str:
     parts = [f'<svg role="img" aria-label="findings by category and severity" width="{width + 150}" '
              f'height="{row * len(cats) + 28}" xmlns="http://www.w3.org/2000/svg">']
     for i, cat in enumerate(cats):
-        x, y = 70, 4 + i * row
+        x, y = 70.0, 4 + i * row
         parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(cat)}</text>')
         for sev in sorted(Severity, reverse=True):
             w = counts[(cat, sev)] / top * width
@@ -103,7 +103,7 @@ def timeline(items: Sequence[tuple[int, Severity]]) -> str:
     parts = [f'<svg role="img" aria-label="items by month first committed" width="{width + 40}" height="{height + 48}" '
              f'xmlns="http://www.w3.org/2000/svg">']
     for i, month in enumerate(span):
-        y = height
+        y = float(height)
         for sev in sorted(Severity):
             n = months[(month, sev)]
             if n:

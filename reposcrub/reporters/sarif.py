@@ -77,7 +77,8 @@ class SarifReporter:
         return _run(report, "tree", results, notes, len(tree))
 
     def _history_run(self, report: Report, history: list[Group]) -> om.Run:
-        placed, metadata = [], []
+        placed: list[Group] = []
+        metadata: list[Group] = []
         for g in history:
             in_file = any(report.findings[i].location in _IN_TREE for i in g.members)
             (placed if in_file else metadata).append(g)
