@@ -18,13 +18,13 @@ def _commit(repo, name, email, files):
 
 def test_a_person_is_one_item_across_identities_mailmap_and_files(tmp_path):
     repo = make_repo(tmp_path / "r", {"README.md": "demo\n"})
-    _commit(repo, "Jane Q Doe", "jane@work.example.org", {"a.py": "x = 1\n"})
-    _commit(repo, "Jane Q Doe", "jane.doe@home.example.net", {"b.py": "y = 2\n"})
-    _commit(repo, "jdoe", "jd@laptop.example.com", {"c.py": "z = 3\n"})
+    _commit(repo, "Jane Q Doe", "jane@work.widgetco.io", {"a.py": "x = 1\n"})
+    _commit(repo, "Jane Q Doe", "jane.doe@home.widgetco-mail.net", {"b.py": "y = 2\n"})
+    _commit(repo, "jdoe", "jd@laptop.widgetco.io", {"c.py": "z = 3\n"})
     _commit(repo, "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", {"d.py": "w = 4\n"})
-    _commit(repo, "Jane Q Doe", "jane@work.example.org",
-            {".mailmap": "Jane Q Doe <jane@work.example.org> jdoe <jd@laptop.example.com>\n",
-             "src/app.py": "# maintained by Jane Q Doe, write to jane@work.example.org\n"})
+    _commit(repo, "Jane Q Doe", "jane@work.widgetco.io",
+            {".mailmap": "Jane Q Doe <jane@work.widgetco.io> jdoe <jd@laptop.widgetco.io>\n",
+             "src/app.py": "# maintained by Jane Q Doe, write to jane@work.widgetco.io\n"})
     doc = json.loads(CliRunner().invoke(cli, ["scan", str(repo), "--format", "json"]).output)
     people = [g for g in doc["groups"] if g["kind"] == "person"]
     assert sorted(g["title"].split(" <")[0] for g in people) == ["Jane Q Doe", "Test Author"], people
@@ -32,7 +32,7 @@ def test_a_person_is_one_item_across_identities_mailmap_and_files(tmp_path):
     assert jane["files"] == 2  # src/app.py and .mailmap
     members = [f for f in doc["findings"] if f["group"] == jane["key"]]
     assert {f["location"] for f in members} >= {"author", "file"}
-    assert {f["preview"] for f in members} >= {"jd@laptop.example.com", "jane.doe@home.example.net"}
+    assert {f["preview"] for f in members} >= {"jd@laptop.widgetco.io", "jane.doe@home.widgetco-mail.net"}
     assert not any("dependabot" in g["title"] for g in people)
     assert len(doc["findings"]) == sum(g["occurrences"] for g in doc["groups"])  # every occurrence is in one item
 
