@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 _IDENTITY = ("author", "committer")
 PERSON_REMEDIATION = (
-    "`reposcrub scrub` replaces this person everywhere (identities become Person N <person-N@example.com>, "
-    "names and e-mails in files too); `--keep-identity EMAIL` keeps your own."
+    "`reposcrub scrub` replaces the person everywhere: identities, names and e-mails (Person N, "
+    "person-N@example.com); `--keep-identity EMAIL` keeps yours."
 )
 
 
