@@ -52,5 +52,6 @@ def _html(style: Style) -> Reporter:
 REPORTERS = {"text": _text, "json": _json, "sarif": _sarif, "html": _html}
 
 
-def reporter_for(name: str, style: Style | None = None) -> Reporter:
-    return REPORTERS[name](style or Style())
+def reporter_for(name: str, style: Style | None = None, *, color: bool = False) -> Reporter:
+    """The reporter for a --format name; color alone is the older way to ask for a Style."""
+    return REPORTERS[name](style or Style(color=color))

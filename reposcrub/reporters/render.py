@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from reposcrub.model import Finding, Rule, ScanResult, Severity
@@ -108,7 +108,6 @@ class Report:
     ranged: bool = False
     selection: str = ""  # the filters applied, described; "" for none
     people: int = 0  # distinct people among the git identities
-    extra: Mapping[str, object] = field(default_factory=dict)
 
     def at_or_above(self, threshold: Severity) -> list[Shown]:
         return [f for f in self.findings if f.severity >= threshold]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reposcrub import git
+from reposcrub.dirty import has_uncommitted_changes
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import ScanResult, Severity
 from reposcrub.pipeline import ScanOptions, enabled_rules, resolve_profile, scan_target, with_identity_people
@@ -109,7 +110,7 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
     rewrite(mirror, plan, replacer)
     commit_map = materialize.write_repository(mirror, options.out, options.mode)
     notes = []
-    if source is not None and git.toplevel(source) is not None:
+    if source is not None and git.toplevel(source) is not None and has_uncommitted_changes(source):
         notes.append("uncommitted changes in the input's work tree are not part of the copy")
     verification = None
     if options.verify:
