@@ -90,9 +90,9 @@ class TextReporter:
             if shown[kind] > _SIMILAR:
                 folded[kind] += 1
                 continue
-            count += 1
-            if count > self.top:
+            if count == self.top:
                 break
+            count += 1
             lines.append(self._item(count, g, report))
         for (label, location), n in folded.items():
             lines.append(f"    and {n} more {label} item{'s' if n != 1 else ''} in {location} (see --all)")
