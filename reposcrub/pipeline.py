@@ -10,6 +10,7 @@ from reposcrub import git
 from reposcrub.detectors.identifiers import name_words
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
+from reposcrub.infer import fallback
 from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
 from reposcrub.profile import Person, Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
@@ -56,7 +57,13 @@ class ScanOptions:
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
     """People known from git identities join the profile's people: their names are found
-    in comments and docs too. Single-word names (handles, bots) are left out."""
+    in comments and docs too. Single-word names (handles, bots) are left out. Without any
+    profile, what the repository says about itself is the profile (infer/fallback.py)."""
+    if profile.is_empty and not profile.source:
+        keep = {k.lower() for k in profile.keep_identity}
+        found = fallback.self_described(repo)
+        found = replace(found, people=tuple(p for p in found.people if not keep & {e.lower() for e in p.emails}))
+        profile = replace(profile.merged(found), source=found.source, fallback=True)
     people = []
     for name, email in sorted(gitwalk.identities(repo)):
         text = name.decode("utf-8", "replace").strip()
@@ -140,11 +147,13 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     if target.kind != "folder" and options.profile is None and not options.staged:
         profile = with_identity_people(profile, target.path)
     rules = enabled_rules(options, profile)
+    notes: list[str] = list(target.notes)
+    if profile.fallback:
+        notes.append(fallback.note(profile))
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
     engine = Engine(rules, profile, history_context=not full_history)
-    notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)
     if options.progress is not None:
