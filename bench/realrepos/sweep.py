@@ -37,6 +37,13 @@ class Term:
     label: str  # shown in reports: what was searched
     pattern: str
 
+    @property
+    def keyword(self) -> bytes:
+        """A lower-case literal every match contains: objects without it skip the regex."""
+        literal = re.split(r"\[|\\[^.\-@+_]|\(|\?|\*", self.pattern)
+        parts = [p.replace("\\", "") for p in literal if p]
+        return max(parts, key=len, default="").lower().encode()
+
 
 def profile_terms(profile_file: Path) -> list[Term]:
     org = tomllib.loads(profile_file.read_text(encoding="utf-8"))
@@ -63,7 +70,8 @@ def identity_terms(repo: Path) -> list[Term]:
         for name, email in zip(fields[0::2], fields[1::2]):
             if _BOT.search(name) or _BOT.search(email):
                 continue
-            if len(_WORDS.findall(name)) >= 2 and len(name) >= 6:
+            words = _WORDS.findall(name)
+            if len(words) >= 2 and min(len(w) for w in words) >= 2:
                 seen.setdefault(name.lower(), Term("person", name, _variants(name)))
             if "@" in email:
                 seen.setdefault(email.lower(), Term("person", email, re.escape(email.lower())))
@@ -84,15 +92,11 @@ class SweepResult:
 def sweep(repo: Path, terms: list[Term]) -> SweepResult:
     """Hits of every term in every object and ref name of repo (a fresh mirror clone)."""
     result = SweepResult()
-    if not terms:
-        return result
-    kinds = {t.pattern: t for t in terms}
-    regex = re.compile("|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(kinds.values())).encode(), re.I)
-    index = list(kinds.values())
+    compiled = [(t, t.keyword, re.compile(t.pattern.encode(), re.I)) for t in {t.pattern: t for t in terms}.values()]
     refs = subprocess.run(["git", "for-each-ref", "--format=%(refname)"], cwd=repo, capture_output=True,
                           check=True).stdout
     for ref in refs.splitlines():
-        _count(ref, "ref", regex, index, result)
+        _count(ref, "ref", compiled, result)
     proc = subprocess.Popen(["git", "cat-file", "--batch-all-objects", "--unordered", "--batch"], cwd=repo,
                             stdout=subprocess.PIPE)
     assert proc.stdout is not None
@@ -100,17 +104,20 @@ def sweep(repo: Path, terms: list[Term]) -> SweepResult:
         _, kind, size = header.split()
         data = proc.stdout.read(int(size))
         proc.stdout.read(1)
-        _count(data, kind.decode(), regex, index, result)
+        _count(data, kind.decode(), compiled, result)
     proc.wait()
     return result
 
 
-def _count(data: bytes, where: str, regex: re.Pattern[bytes], index: list[Term], result: SweepResult) -> None:
+def _count(data: bytes, where: str, compiled: list[tuple[Term, bytes, re.Pattern[bytes]]], result: SweepResult) -> None:
+    lowered = data.lower()
     hit = False
-    for m in regex.finditer(data):
-        term = index[int(m.lastgroup[1:])]  # type: ignore[index]
-        result.hits[term.kind] += 1
-        result.by_term[term.label] += 1
-        hit = True
+    for term, keyword, regex in compiled:
+        if keyword not in lowered:
+            continue
+        for _ in regex.finditer(data):
+            result.hits[term.kind] += 1
+            result.by_term[term.label] += 1
+            hit = True
     if hit:
         result.objects[where] += 1

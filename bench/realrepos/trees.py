@@ -31,14 +31,14 @@ def git(repo: Path, *args: str) -> bytes:
 
 
 def tips(repo: Path) -> dict[str, str]:
-    """refname -> commit for every ref that points (maybe through a tag) at a commit."""
-    out = git(repo, "for-each-ref", "--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)")
-    found = {}
-    for line in out.decode().splitlines():
-        name, oid, kind, peeled = line.split("\0")
-        if kind == "commit" or (kind == "tag" and peeled):
-            found[name] = oid if kind == "commit" else peeled
-    return found
+    """refname -> commit for every ref that points (maybe through tags) at a commit."""
+    names = git(repo, "for-each-ref", "--format=%(refname)").decode().split()
+    if not names:
+        return {}
+    asked = "".join(f"{name}^{{commit}}\n" for name in names).encode()
+    out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=repo, input=asked, capture_output=True,
+                         check=True).stdout.decode().splitlines()
+    return {name: line.split()[0] for name, line in zip(names, out) if line.endswith(" commit") or " commit " in line}
 
 
 def tree(repo: Path, commit: str) -> dict[str, str]:

@@ -7,18 +7,19 @@ marked ``ambiguous``; with one it is shown commented out.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reposcrub.detectors.identifiers import name_words
 from reposcrub.infer.domains import DomainClassifier
 from reposcrub.infer.evidence import Candidate, Evidence, name_key
+from reposcrub.infer.mail import mail_domains, url_domains
 from reposcrub.infer.packages import PACKAGES
 from reposcrub.infer.words import WordList
 
 WORD_KEYS = 4  # distinct keys a prefix that is an ordinary word needs (STEP-1, PHASE-2 are not tickets)
 WEAK = 0.3  # the confidence an entry is held to when a rule says it is doubtful
 _FORGE_NAMES = frozenset({"github", "gitlab", "bitbucket", "sourceforge", "codeberg", "gitee", "noreply", "users"})
-_EMAIL_SOURCES = {"package metadata e-mail": 0.3, "e-mail in files": 0.15, "e-mail in commit messages": 0.15}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +42,8 @@ class Ranking:
 
 
 def rank(ev: Evidence, words: WordList, domains: DomainClassifier) -> Ranking:
-    _mail_domains(ev, domains)
-    _url_domains(ev, domains)
+    mail_domains(ev, domains)
+    url_domains(ev, domains)
     org = _org_keys(ev, 0.4)
     _packages(ev, org)
     org |= _org_keys(ev, 0.5)
@@ -63,52 +64,6 @@ def _org_keys(ev: Evidence, at_least: float) -> set[str]:
     """Keys of the names that are surely the organisation's (not a committer's own name)."""
     return {k for k, c in ev.section("names").items()
             if c.confidence() >= at_least and _is_name(k) and k not in ev.committer_names}
-
-
-def _mail_domains(ev: Evidence, domains: DomainClassifier) -> None:
-    """Company e-mail domains, by how many people committed from them; the one most people
-    used is the organisation's."""
-    people: dict[str, set[str]] = {}
-    commits: dict[str, int] = {}
-    for domain, addresses in ev.mailers.items():
-        kind = domains.classify(domain)
-        if kind.kind == "company":
-            people.setdefault(kind.registrable, set()).update(addresses)
-            commits[kind.registrable] = commits.get(kind.registrable, 0) + ev.commits.get(domain, 0)
-    mentioned = {domains.classify(k).registrable: c for k, c in ev.section("emails").items()
-                 if domains.classify(k).kind == "company"}
-    top = max(people.items(), key=lambda item: (len(item[1]), commits[item[0]]), default=("", set()))
-    for domain in sorted(set(people) | set(mentioned)):
-        p, n, other = len(people.get(domain, ())), commits.get(domain, 0), mentioned.get(domain)
-        if p <= 1 and other is None and domain != top[0]:
-            continue  # one person's own domain: their identity covers it
-        if p:
-            weight = min(0.2 + 0.1 * p, 0.6) if p >= 2 else 0.2
-            if domain != top[0]:  # contributors' employers: weaker the fewer they are beside the main one
-                weight *= min(1.0, 2 * p / max(len(top[1]), 1))
-            ev.add("domains", domain, "e-mail domain", n, weight=weight, example=f"({_people(p)}, {n} commits)")
-            if p >= 2:  # one person's own domain names no organisation
-                ev.add("names", domain.split(".")[0], "e-mail domain", weight=0.5 if domain == top[0] else weight / 2,
-                       example=f"{domain} ({_people(p)})")
-        for source, (count, _) in (other.sources.items() if other else ()):
-            ev.add("domains", domain, source, count, weight=_EMAIL_SOURCES.get(source, 0.15),
-                   example=other.examples.get(source, "") if other else "")
-
-
-def _people(n: int) -> str:
-    return "1 person" if n == 1 else f"{n} people"
-
-
-def _url_domains(ev: Evidence, domains: DomainClassifier) -> None:
-    """URLs to a host under a domain that is already a candidate: the organisation's own hosts."""
-    names = ev.section("names")
-    present = ev.section("domains")
-    for host, where in ev.hosts.items():
-        if where == "committer e-mail":
-            continue
-        kind = domains.classify(host)
-        if kind.kind == "company" and (kind.registrable in present or name_key(kind.label) in names):
-            ev.add("domains", kind.registrable, "URLs to its hosts", example=f"{host} in {where}")
 
 
 def _packages(ev: Evidence, org: set[str]) -> None:
@@ -189,5 +144,5 @@ def _plain(c: Candidate) -> Entry:
     return Entry(max(c.spellings, key=lambda s: (c.spellings[s], s)), c.confidence(), c.describe())
 
 
-def _sorted(entries: object) -> list[Entry]:
-    return sorted(entries, key=lambda e: (-e.confidence, e.value.lower()))  # type: ignore[attr-defined]
+def _sorted(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (-e.confidence, e.value.lower()))

@@ -27,10 +27,10 @@ def _head_files(repo: Path) -> Iterator[tuple[str, bytes]]:
     out = git.run(["ls-tree", "-r", "-z", "--long", "HEAD"], cwd=repo, check=False)
     wanted: dict[str, str] = {}
     for item in out.split(b"\0"):
-        meta, _, path = item.partition(b"\t")
+        meta, _, raw_path = item.partition(b"\t")
         parts = meta.split()
         if len(parts) == 4 and parts[1] == b"blob" and parts[3].isdigit() and int(parts[3]) <= MAX_FILE:
-            wanted.setdefault(parts[2].decode(), path.decode("utf-8", "surrogateescape"))
+            wanted.setdefault(parts[2].decode(), raw_path.decode("utf-8", "surrogateescape"))
     paths = list(wanted.items())
     for (oid, path), obj in zip(paths, read_objects(repo, [oid for oid, _ in paths], MAX_FILE)):
         if obj.kind == "blob":
