@@ -157,3 +157,17 @@ def test_remote_credentials_never_reach_the_draft(tmp_path):
     token = "ghp_" + "Q" * 36
     git(repo, "remote", "add", "origin", f"https://user:{token}@github.com/globex-inc/billing.git")
     assert token not in draft(repo)
+
+
+def test_hostile_names_still_give_a_draft_that_loads(tmp_path):
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "LICENSE").write_text("Copyright 2020 Initech\n", encoding="utf-8")
+    (root / "x.py").write_text('# Copyright 2020 Evil "Quoted" Name\u2028\n', encoding="utf-8")
+    bad = root / b"\xff\xfeglobex".decode("utf-8", "surrogateescape")
+    bad.mkdir()
+    (bad / "__init__.py").write_text("")
+    (root / "line\nbreak").mkdir()
+    (root / "line\nbreak" / "__init__.py").write_text("")
+    text = draft(root)
+    assert "Initech" in loaded(text).names

@@ -23,6 +23,15 @@ def _comment(text: str) -> str:
     return text if len(text) <= _COMMENT_WIDTH else text[: _COMMENT_WIDTH - 1] + "…"
 
 
+def _printable(entry: Entry) -> bool:
+    """TOML holds Unicode text only: a name made of undecodable bytes cannot be an entry."""
+    try:
+        entry.value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not _UNPRINTABLE.search(entry.value)
+
+
 def _line(entry: Entry, threshold: float) -> str:
     why = f"{entry.confidence:.2f}"
     if entry.doubt:
@@ -51,11 +60,11 @@ def _header(target: str, threshold: float, words: WordList) -> list[str]:
 def render(ranking: Ranking, target: str, threshold: float, words: WordList) -> str:
     lines = _header(target, threshold, words)
     for section in _ORDER:
-        entries = ranking.sections.get(section, [])
+        entries = [e for e in ranking.sections.get(section, []) if _printable(e)]
         lines.append(f"{section} = [")
         lines += [_line(e, threshold) for e in entries]
         lines.append("]")
-    ambiguous = [e for e in ranking.sections.get("names", []) if e.ambiguous]
+    ambiguous = [e for e in ranking.sections.get("names", []) if e.ambiguous and _printable(e)]
     lines.append("ambiguous = [")
     lines += [f"  {'' if e.confidence >= threshold else '# '}{_string(e.value)},  # an ordinary English word: "
               "found only capitalised and at word boundaries" for e in ambiguous]
