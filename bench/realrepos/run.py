@@ -14,6 +14,9 @@ scrub` runs as a user runs it (the CLI in a subprocess), then the bench's own ch
   extra or missing in the output under the rename map (trees.py),
 - the repository's own tests on HEAD before and after, where repos.toml says how (testrun.py).
 
+With --inferred, each repository is also scrubbed with the draft `reposcrub profile infer`
+prints, used as printed, and judged against the same hand-written profile's terms.
+
 One table at the end; "FALSE PASS" marks a repository where reposcrub said "passed" and the
 independent checks found something: the worst failure a scrubber can have.
 """
@@ -94,14 +97,24 @@ def rename_map(out: Path) -> dict[str, str] | None:
     return None
 
 
-def bench_one(path: Path, name: str, entry: dict, work: Path, with_tests: bool) -> Row:
+def inferred_profile(source: Path, work: Path) -> Path:
+    """The draft `reposcrub profile infer` prints, used exactly as printed."""
+    draft = work / "inferred.toml"
+    done = subprocess.run([sys.executable, "-m", "reposcrub", "profile", "infer", str(source)], capture_output=True,
+                          text=True, check=True)
+    draft.write_text(done.stdout)
+    return draft
+
+
+def bench_one(path: Path, name: str, entry: dict, work: Path, with_tests: bool, inferred: bool = False) -> Row:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     source = work / "input.git"
     subprocess.run(["git", "clone", "-q", "--mirror", "--no-local", str(path), str(source)], check=True)
+    # The hand-written profile says what must go; an inferred draft is judged against it.
     profile = HERE / entry["profile"]
     out = work / "scrubbed"
-    said, seconds, log = scrub(source, out, profile)
+    said, seconds, log = scrub(source, out, inferred_profile(source, work) if inferred else profile)
     (work / "scrub.log").write_text(log)
     fresh = work / "fresh.git"
     if out.exists():
@@ -115,7 +128,7 @@ def bench_one(path: Path, name: str, entry: dict, work: Path, with_tests: bool) 
     before = after = TestOutcome(False, note=entry.get("why_no_tests", "n/a"))
     if with_tests and "test" in entry:
         before, after = _tests(source, fresh, cmap, entry, work)
-    return Row(name, entry["language"], int(git(source, "rev-list", "--all", "--count")), said, seconds,
+    return Row(name + (" (inferred)" if inferred else ""), entry["language"], int(git(source, "rev-list", "--all", "--count")), said, seconds,
                leaks, trees, before, after)
 
 
@@ -169,6 +182,8 @@ def main() -> None:
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "realrepos")
     parser.add_argument("--no-tests", action="store_true")
+    parser.add_argument("--inferred", action="store_true",
+                        help="also scrub each with the draft of `reposcrub profile infer`, as printed")
     args = parser.parse_args()
     config = tomllib.loads((HERE / "repos.toml").read_text())
     rows = []
@@ -179,6 +194,9 @@ def main() -> None:
         print(f"{name}: scrubbing and checking ...", file=sys.stderr, flush=True)
         rows.append(bench_one(path, name, entry, args.out / name, not args.no_tests))
         print(details(rows[-1]), file=sys.stderr, flush=True)
+        if args.inferred:
+            rows.append(bench_one(path, name, entry, args.out / f"{name}-inferred", not args.no_tests, inferred=True))
+            print(details(rows[-1]), file=sys.stderr, flush=True)
     print(table(rows))
 
 

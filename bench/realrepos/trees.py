@@ -56,17 +56,26 @@ def tree(repo: Path, commit: str) -> dict[str, str]:
 def pair_renames(missing: set[str], extra: set[str], term_regex: re.Pattern[str]) -> dict[str, str]:
     """Input paths renamed in the output: a missing input path and an extra output path that
     differ only where the input path holds a profile term. Used when the scrub report gives
-    no rename map."""
-    pairs = {}
+    no rename map. Where several output paths fit (mixpanel.py: example.py or
+    test_example.py), the one that replaces each term as the unambiguous pairs did wins."""
+    shapes = {}
     for old in missing:
         pieces = term_regex.split(old)
-        if len(pieces) == 1:
-            continue
-        # Between the terms the path must be unchanged; each term may become any name.
-        shape = re.compile(r"[A-Za-z0-9_.\-]+?".join(re.escape(p) for p in pieces) + r"\Z")
-        candidates = [new for new in extra if shape.match(new)]
-        if len(candidates) == 1:
-            pairs[old] = candidates[0]
+        if len(pieces) > 1:  # between the terms the path is unchanged; each term may become any name
+            shapes[old] = re.compile("([A-Za-z0-9_./\\-]+?)".join(re.escape(p) for p in pieces) + r"\Z")
+    fits = {old: [new for new in extra if shape.match(new)] for old, shape in shapes.items()}
+    pairs = {old: found[0] for old, found in fits.items() if len(found) == 1}
+    learned = {}
+    for old, new in pairs.items():
+        for term, replacement in zip(term_regex.findall(old), shapes[old].match(new).groups()):  # type: ignore[union-attr]
+            learned.setdefault(term.lower(), replacement.lower())
+    for old, found in fits.items():
+        if len(found) > 1:
+            terms = [t.lower() for t in term_regex.findall(old)]
+            same = [new for new in found if [g.lower() for g in shapes[old].match(new).groups()]  # type: ignore[union-attr]
+                    == [learned.get(t) for t in terms]]
+            if len(same) == 1:
+                pairs[old] = same[0]
     return pairs
 
 

@@ -48,6 +48,7 @@ def rank(ev: Evidence, words: WordList, domains: DomainClassifier) -> Ranking:
     _packages(ev, org)
     org |= _org_keys(ev, 0.5)
     _named_after(ev, org)
+    _joined_domains(ev)
     return Ranking({
         "names": _sorted(_name_entry(c, words, k in ev.committer_names) for k, c in ev.section("names").items()
                          if _is_name(k)),
@@ -64,6 +65,15 @@ def _org_keys(ev: Evidence, at_least: float) -> set[str]:
     """Keys of the names that are surely the organisation's (not a committer's own name)."""
     return {k for k, c in ev.section("names").items()
             if c.confidence() >= at_least and _is_name(k) and k not in ev.committer_names}
+
+
+def _joined_domains(ev: Evidence) -> None:
+    """segmentio for segment.io: an organisation's handle is often its domain in one word."""
+    names = ev.section("names")
+    for domain, c in ev.section("domains").items():
+        joined = name_key(domain)
+        if c.confidence() >= 0.5 and joined in names:
+            names[joined].add(joined, "its domain in one word", 0, 0.3, domain)
 
 
 def _packages(ev: Evidence, org: set[str]) -> None:

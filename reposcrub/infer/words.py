@@ -47,4 +47,6 @@ class WordList:
         return bool(self.words)
 
     def is_ordinary(self, word: str) -> bool:
-        return word.lower() in self.words
+        """In the list, or a plural of a word in it (the list lacks some: "analytics")."""
+        lower = word.lower()
+        return lower in self.words or (len(lower) > 3 and lower.endswith("s") and lower[:-1] in self.words)
