@@ -113,8 +113,9 @@ def bench_one(path: Path, name: str, entry: dict, work: Path, with_tests: bool, 
     subprocess.run(["git", "clone", "-q", "--mirror", "--no-local", str(path), str(source)], check=True)
     # The hand-written profile says what must go; an inferred draft is judged against it.
     profile = HERE / entry["profile"]
+    used = inferred_profile(source, work) if inferred else profile
     out = work / "scrubbed"
-    said, seconds, log = scrub(source, out, inferred_profile(source, work) if inferred else profile)
+    said, seconds, log = scrub(source, out, used)
     (work / "scrub.log").write_text(log)
     fresh = work / "fresh.git"
     if out.exists():
@@ -122,7 +123,9 @@ def bench_one(path: Path, name: str, entry: dict, work: Path, with_tests: bool, 
     org_terms = profile_terms(profile)
     terms = org_terms + identity_terms(source)
     leaks = sweep(fresh, terms) if fresh.exists() else SweepResult()
-    term_regex = re.compile("|".join(f"(?:{t.pattern})" for t in org_terms), re.I)
+    # Renames are paired on every term either profile names (the draft may rename more).
+    rename_terms = sorted({t.pattern for t in org_terms + profile_terms(used)}, key=len, reverse=True)
+    term_regex = re.compile("|".join(f"(?:{p})" for p in rename_terms), re.I)
     cmap = commit_map(out)
     trees = compare(source, fresh, cmap, rename_map(out), term_regex) if fresh.exists() else TreeReport()
     before = after = TestOutcome(False, note=entry.get("why_no_tests", "n/a"))
@@ -152,13 +155,14 @@ def _plain_env() -> dict[str, str]:
 
 
 def table(rows: list[Row]) -> str:
-    head = ("repo", "lang", "commits", "leaks left (org/people; objects)", "parse regr.", "extra/missing files",
+    head = ("repo", "lang", "commits", "leaks left (org/people; objects)", "parse regr.", "extra/missing (ref:path)",
             "tests before", "tests after", "reposcrub said", "flag")
     lines = [head]
     for r in rows:
         objects = sum(r.leaks.objects.values())
         leaks = f"{r.leaks.hits['org']}/{r.leaks.hits['person']}; {objects}"
-        files = f"{len(r.trees.extra)}/{len(r.trees.missing)}" + (f" ({len(r.trees.unmapped_refs)} refs unmapped)"
+        paths = [len({x.split(":", 1)[1] for x in found}) for found in (r.trees.extra, r.trees.missing)]
+        files = f"{len(r.trees.extra)}/{len(r.trees.missing)} ({paths[0]}/{paths[1]} paths)" + (f" ({len(r.trees.unmapped_refs)} refs unmapped)"
                                                                   if r.trees.unmapped_refs else "")
         lines.append((r.repo, r.language, str(r.commits), leaks, str(len(r.trees.regressions)), files,
                       str(r.before), str(r.after), f"{r.said} ({r.seconds:.0f}s)", "FALSE PASS" if r.false_pass else ""))
