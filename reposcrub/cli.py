@@ -339,7 +339,7 @@ def profile_infer(target: Path, threshold: float, words_file: Path | None) -> No
     """Draft a profile from TARGET, ranked by evidence: package and module names, copyright
     holders, the committers' company e-mail domain, URLs to its hosts, host naming conventions
     and recurring ticket keys. Prints TOML that loads as printed; review it before use."""
-    from reposcrub.infer import infer_profile
+    from reposcrub.infer.draft import infer_profile
 
     click.echo(infer_profile(target, words_file, threshold), nl=False)
 
