@@ -374,7 +374,7 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
         click.echo(f"commit map: {result.commit_map}")
     click.echo(f"report: {json_path} and {sarif_path}")
     mask = display_mask(result)  # a secret in a file name stays hidden in every line below
-    for note in result.notes:
+    for note in (*result.scan.notes, *result.notes):
         click.echo(f"note: {mask(note)}")
     v = result.verification
     if v is not None:
@@ -401,12 +401,17 @@ def profile() -> None:
 
 @profile.command("infer")
 @click.argument("target", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-def profile_infer(target: Path) -> None:
-    """Draft a profile from TARGET: e-mail domains, copyright holders, package names,
-    remote URLs and ticket keys, each with its evidence. Prints TOML to review."""
-    from reposcrub.infer import infer_profile
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
+              help="Entries less certain than this are printed commented out.")
+@click.option("--words", "words_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Word list of ordinary English words (default /usr/share/dict/words).")
+def profile_infer(target: Path, threshold: float, words_file: Path | None) -> None:
+    """Draft a profile from TARGET, ranked by evidence: package and module names, copyright
+    holders, the committers' company e-mail domain, URLs to its hosts, host naming conventions
+    and recurring ticket keys. Prints TOML that loads as printed; review it before use."""
+    from reposcrub.infer.draft import infer_profile
 
-    click.echo(infer_profile(target), nl=False)
+    click.echo(infer_profile(target, words_file, threshold), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

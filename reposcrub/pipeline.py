@@ -10,6 +10,7 @@ from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.excerpts import capture
 from reposcrub.filters import drop_baselined
+from reposcrub.infer import fallback
 from reposcrub.model import Blob, Finding, Provenance, Rule, ScanResult, Severity
 from reposcrub.people import PersonGroup, group_identities, identity_people
 from reposcrub.profile import Profile, from_flags, load_profile
@@ -65,11 +66,16 @@ class ScanOptions:
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
     """People known from git identities join the profile's people, grouped as .mailmap
     would (people.py): their names and handles are found in comments and docs too. Bots,
-    services and identities kept with --keep-identity are left out."""
+    services and identities kept with --keep-identity are left out. Without any profile,
+    what the repository says about itself is the profile (infer/fallback.py)."""
     keep = {k.lower() for k in profile.keep_identity}
-    found = [(n.decode("utf-8", "replace"), e.decode("utf-8", "replace")) for n, e in gitwalk.identities(repo)]
+    if profile.is_empty and not profile.source:
+        found = fallback.self_described(repo)
+        found = replace(found, people=tuple(p for p in found.people if not keep & {e.lower() for e in p.emails}))
+        profile = replace(profile.merged(found), source=found.source, fallback=True)
+    found_ids = [(n.decode("utf-8", "replace"), e.decode("utf-8", "replace")) for n, e in gitwalk.identities(repo)]
     mailmap = git.run(["cat-file", "blob", "HEAD:.mailmap"], cwd=repo, check=False).decode("utf-8", "replace")
-    people = [p for p in identity_people(found, mailmap) if not keep & {e.lower() for e in p.emails}]
+    people = [p for p in identity_people(found_ids, mailmap) if not keep & {e.lower() for e in p.emails}]
     return profile.merged(Profile(people=tuple(people))) if people else profile
 
 
@@ -169,11 +175,13 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     if target.kind != "folder" and options.profile is None and not options.staged:
         profile = with_identity_people(profile, target.path)
     rules = enabled_rules(options, profile)
+    notes: list[str] = list(target.notes)
+    if profile.fallback:
+        notes.append(fallback.note(profile))
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
     engine = Engine(rules, profile, history_context=options.full_context or not full_history)
-    notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)
     if options.progress is not None:
