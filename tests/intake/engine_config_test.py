@@ -1,0 +1,56 @@
+"""Two scans in one process each keep their own configuration (organisation, rules)."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from reposcrub.model import Blob, Provenance
+from reposcrub.pipeline import ScanOptions, scan_target
+from reposcrub.profile import Profile
+from reposcrub.rules import builtin_rules
+from reposcrub.scan import Engine, run
+from tests.conftest import make_repo
+
+_TEXT = b"# built by Acme for Globex\nprint('ok')\n"
+
+
+def _blobs(n: int) -> list[Blob]:
+    return [Blob(_TEXT, Provenance(f"src/m{i}.py")) for i in range(n)]
+
+
+def _orgs_found(findings) -> set[str]:
+    return {f.preview.lower() for f in findings if f.category == "ident"}
+
+
+@pytest.mark.xfail(strict=True, reason="scan.py keeps the worker engine in a module global")
+def test_interleaved_scans_keep_their_own_organisation():
+    rules = builtin_rules()
+    acme = Engine(rules, Profile(names=("Acme",)))
+    globex = Engine(rules, Profile(names=("Globex",)))
+    # Enough blobs for several batches: the first scan resumes after the second one started.
+    first = run(_blobs(600), acme, jobs=1)
+    seen = [next(first)]
+    second = list(run(_blobs(600), globex, jobs=1))
+    seen += list(first)
+    assert _orgs_found(seen) == {"acme"}
+    assert len(seen) == 600
+    assert _orgs_found(second) == {"globex"}
+
+
+@pytest.mark.xfail(strict=True, reason="scan.py keeps the worker engine in a module global")
+def test_concurrent_scans_in_threads_report_their_own_organisation(tmp_path):
+    files = {f"src/m{i}.py": _TEXT for i in range(400)}
+    repo = make_repo(tmp_path / "repo", files)
+    barrier = threading.Barrier(2)
+
+    def scan(org: str) -> set[str]:
+        barrier.wait()
+        result = scan_target(str(repo), ScanOptions(jobs=1, orgs=(org,), history=False))
+        return _orgs_found(result.findings)
+
+    with ThreadPoolExecutor(2) as pool:
+        acme, globex = pool.submit(scan, "Acme"), pool.submit(scan, "Globex")
+        assert acme.result() == {"acme"}
+        assert globex.result() == {"globex"}
