@@ -13,7 +13,7 @@ from reposcrub.filters import drop_baselined
 from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
 from reposcrub.profile import Person, Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
-from reposcrub.scan import Engine, default_jobs, run
+from reposcrub.scan import Engine, EngineConfig, Executor, default_jobs, run
 from reposcrub.sources import gitwalk
 from reposcrub.sources.archive import (
     ArchiveLimits,
@@ -52,6 +52,10 @@ class ScanOptions:
     # A later version of a file is scanned only where it changed (its findings elsewhere are
     # the earlier version's). Scrub turns this off: it rewrites every blob that holds a value.
     changes_only: bool = True
+    # The submission is someone else's (intake): nothing it ships may silence the scan.
+    untrusted: bool = False
+    # Where batches are scanned instead of a pool forked by the scan itself (scan.run).
+    executor: Executor | None = field(default=None, compare=False)
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -134,8 +138,12 @@ class _Counters:
     bytes: int = 0
 
 
-def _scan(target: Target, options: ScanOptions) -> ScanResult:
-    started = time.perf_counter()
+def engine_config(target: Target, options: ScanOptions) -> EngineConfig:
+    """The scan's configuration, resolved once: profile (file, flags, git identities), rules.
+
+    Raises:
+        ReposcrubError: the profile is invalid or names unknown rules.
+    """
     profile = options.profile or resolve_profile(target.path if target.kind != "bare" else None, options)
     if target.kind != "folder" and options.profile is None and not options.staged:
         profile = with_identity_people(profile, target.path)
@@ -143,20 +151,27 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
-    engine = Engine(rules, profile, history_context=not full_history)
+    return EngineConfig(tuple(rules), profile, history_context=not full_history)
+
+
+def _scan(target: Target, options: ScanOptions) -> ScanResult:
+    started = time.perf_counter()
+    config = engine_config(target, options)
+    engine = Engine.from_config(config)
+    profile, rules = config.profile, config.rules
     notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)
     if options.progress is not None:
         blobs = _reporting(blobs, options.progress)
-    findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
+    findings = drop_baselined(run(blobs, engine, options.jobs, options.executor), options.baseline)
     findings = _judge_identities(findings)
     findings.sort(key=lambda f: f.sort_key())
     revision = head_revision(target.path) if target.kind != "folder" else None
     return ScanResult(
         target=target.label,
         findings=tuple(findings),
-        rules=tuple(rules),
+        rules=rules,
         files_scanned=counters.files,
         bytes_scanned=counters.bytes,
         seconds=time.perf_counter() - started,

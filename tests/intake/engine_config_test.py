@@ -4,8 +4,6 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from reposcrub.model import Blob, Provenance
 from reposcrub.pipeline import ScanOptions, scan_target
 from reposcrub.profile import Profile
@@ -24,7 +22,6 @@ def _orgs_found(findings) -> set[str]:
     return {f.preview.lower() for f in findings if f.category == "ident"}
 
 
-@pytest.mark.xfail(strict=True, reason="scan.py keeps the worker engine in a module global")
 def test_interleaved_scans_keep_their_own_organisation():
     rules = builtin_rules()
     acme = Engine(rules, Profile(names=("Acme",)))
@@ -39,7 +36,6 @@ def test_interleaved_scans_keep_their_own_organisation():
     assert _orgs_found(second) == {"globex"}
 
 
-@pytest.mark.xfail(strict=True, reason="scan.py keeps the worker engine in a module global")
 def test_concurrent_scans_in_threads_report_their_own_organisation(tmp_path):
     files = {f"src/m{i}.py": _TEXT for i in range(400)}
     repo = make_repo(tmp_path / "repo", files)
@@ -54,3 +50,27 @@ def test_concurrent_scans_in_threads_report_their_own_organisation(tmp_path):
         acme, globex = pool.submit(scan, "Acme"), pool.submit(scan, "Globex")
         assert acme.result() == {"acme"}
         assert globex.result() == {"globex"}
+
+
+def _fingerprints(result) -> list[str]:
+    return sorted(f.fingerprint for f in result.findings)
+
+
+def test_a_scan_given_an_executor_finds_what_a_scan_in_one_thread_finds(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    files = {f"src/m{i}.py": _TEXT for i in range(300)}
+    files["deploy.env"] = "DB_HOST=db01.corp.internal\n"
+    repo = make_repo(tmp_path / "repo", files)
+    options = ScanOptions(jobs=1, orgs=("Acme",))
+    alone = scan_target(str(repo), options)
+    with ThreadPoolExecutor(2) as threads:
+        threaded = scan_target(str(repo), ScanOptions(jobs=2, orgs=("Acme",), executor=threads))
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=spawn) as processes:
+        elsewhere = scan_target(str(repo), ScanOptions(jobs=2, orgs=("Acme",), executor=processes))
+    assert _orgs_found(alone.findings) == {"acme"}
+    assert {f.rule_id for f in alone.findings if f.category == "host"}
+    assert _fingerprints(threaded) == _fingerprints(alone)
+    assert _fingerprints(elsewhere) == _fingerprints(alone)
