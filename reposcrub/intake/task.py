@@ -1,0 +1,104 @@
+"""The work for one submission, run on a Dask worker inside a sandboxed child: key, scan,
+optionally scrub and verify. Returns a JSON-ready outcome holding no secret value."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import socket
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reposcrub.errors import ReposcrubError
+from reposcrub.intake.content import Refused, content_key
+from reposcrub.intake.groups import grouped
+from reposcrub.intake.manifest import Submission
+from reposcrub.intake.sandbox import Limits, Outcome, error, in_sandbox
+from reposcrub.model import ScanResult, Severity
+from reposcrub.pipeline import ScanOptions, scan_target
+from reposcrub.sources.archive import ArchiveLimits
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeSettings:
+    """How every submission of a batch is taken in (the same for all of them)."""
+
+    limits: Limits = field(default_factory=Limits)
+    archive: ArchiveLimits = field(default_factory=ArchiveLimits)
+    history: bool = True
+    fail_on: Severity = Severity.LOW
+    scrub_dir: str | None = None  # --scrub: where each sanitized copy goes (shared by the workers)
+    profile: str | None = None  # the default profile, when the manifest names none
+
+
+def run_submission(sub: Submission, settings: IntakeSettings, previous_key: str | None) -> Outcome:
+    """A Dask task: the submission's outcome; "unchanged" when its content key is previous_key.
+    Never raises for a bad submission: it comes back as an error or refused outcome."""
+    workdir = Path(tempfile.mkdtemp(prefix="reposcrub-intake-"))
+    try:
+        outcome = in_sandbox(lambda: _work(sub, settings, previous_key), settings.limits, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {**outcome, "worker": socket.gethostname()}
+
+
+def _work(sub: Submission, settings: IntakeSettings, previous_key: str | None) -> Outcome:
+    started = time.perf_counter()
+    archive = replace(settings.archive, max_size=min(settings.archive.max_size, settings.limits.max_size))
+    key = None
+    try:
+        key = content_key(sub.target, archive)
+        if key == previous_key:
+            return {"verdict": "unchanged", "content_key": key}
+        keyed = time.perf_counter()
+        result = scan_target(sub.target, _scan_options(sub, settings, archive))
+        result = replace(result, target=sub.shown_target)
+        scanned = time.perf_counter()
+        scrubbed = _scrub(sub, settings) if settings.scrub_dir else None
+    except Refused as exc:
+        return {"verdict": "refused", "reason": _one_line(exc), "content_key": key}
+    except ReposcrubError as exc:
+        return error(_one_line(exc), content_key=key)
+    timings = {"key": keyed - started, "scan": scanned - keyed, "total": time.perf_counter() - started}
+    if scrubbed is not None:
+        timings["scrub"] = timings["total"] - timings["scan"] - timings["key"]
+    return {"verdict": verdict(result, settings.fail_on), "reason": None, "content_key": key,
+            "result": result.to_dict(), "groups": grouped(result), "scrub": scrubbed, "seconds": timings}
+
+
+def verdict(result: ScanResult, fail_on: Severity) -> str:
+    return "findings" if result.at_or_above(fail_on) else "clean"
+
+
+def _scan_options(sub: Submission, settings: IntakeSettings, archive: ArchiveLimits) -> ScanOptions:
+    profile = sub.profile or settings.profile
+    # One submission a task, one task a worker thread: the scan runs in this process.
+    return ScanOptions(jobs=1, untrusted=True, history=settings.history, archive_limits=archive,
+                       profile_file=Path(profile) if profile else None)
+
+
+def _scrub(sub: Submission, settings: IntakeSettings) -> dict[str, Any]:
+    from reposcrub.scrub.run import ScrubOptions, scrub
+
+    assert settings.scrub_dir is not None
+    out = Path(settings.scrub_dir) / slug(sub.id)
+    options = ScrubOptions(out=out, force=True, fail_on=settings.fail_on,
+                           scan=_scan_options(sub, settings, settings.archive))
+    done = scrub(sub.target, options)
+    v = done.verification
+    return {"out": str(out), "verified": v is not None and v.ok,
+            "left": len(v.leftover) if v else None, "problems": len(v.problems) if v else None}
+
+
+def slug(ident: str) -> str:
+    """A file name for a submission id: readable, unique (a hash of the id), never a path."""
+    readable = "".join(c if c.isalnum() or c in "-_." else "-" for c in ident.rsplit("/", 1)[-1])[:40].strip(".-")
+    return f"{readable or 'submission'}-{hashlib.sha256(ident.encode()).hexdigest()[:10]}"
+
+
+def _one_line(exc: BaseException) -> str:
+    from reposcrub.reporters.error_text import error_message
+
+    return error_message(exc).splitlines()[0] if str(exc) else type(exc).__name__
