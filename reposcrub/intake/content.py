@@ -20,7 +20,12 @@ _RATIO_FLOOR = 1 << 20
 
 
 class Refused(ReposcrubError):
-    """The submission is over a cap: not scanned, recorded as refused with this one line."""
+    """The submission is over a cap: not scanned, recorded as refused with this one line.
+    key: its content key when known (an archive's hash), so a rerun can skip it."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def content_key(target: str, limits: ArchiveLimits) -> str:
@@ -34,8 +39,12 @@ def content_key(target: str, limits: ArchiveLimits) -> str:
         return "refs:" + _digest(git.run(["ls-remote", "--", target], cwd=Path(os.getcwd())))
     path = Path(target)
     if path.is_file() and is_archive(path):
-        _check_archive(path, limits)
-        return "sha256:" + _file_digest(path)
+        key = "sha256:" + _file_digest(path)
+        try:
+            _check_archive(path, limits)
+        except Refused as exc:
+            raise Refused(str(exc), key) from None
+        return key
     found = classify(path)
     if found.kind == "folder":
         return "files:" + _tree_digest(path, limits.max_size, skip_git=False)

@@ -130,7 +130,7 @@ def _collect(client: Any, todo: list[tuple[Submission, str | None]], batch: Batc
             row, groups = _row(sub, outcome, {**run, "config_key": keys[sub.id]}, batch.store)
             store.record(row, groups)
             said(f"{sub.id}: {row['verdict']}" + (f" ({row['reason']})" if row["reason"] else
-                                                  f" ({row['max_severity']})" if row["max_severity"] else ""))
+                                                  f" ({row['max_severity']})" if row["verdict"] == "findings" else ""))
     finally:
         client.cancel(list(futures))
 

@@ -58,7 +58,9 @@ def _work(sub: Submission, settings: IntakeSettings, previous_key: str | None) -
         scanned = time.perf_counter()
         scrubbed = _scrub(sub, settings) if settings.scrub_dir else None
     except Refused as exc:
-        return {"verdict": "refused", "reason": _one_line(exc), "content_key": key}
+        if exc.key is not None and exc.key == previous_key:
+            return {"verdict": "unchanged", "content_key": exc.key}
+        return {"verdict": "refused", "reason": _one_line(exc), "content_key": exc.key}
     except ReposcrubError as exc:
         return error(_one_line(exc), content_key=key)
     timings = {"key": keyed - started, "scan": scanned - keyed, "total": time.perf_counter() - started}
