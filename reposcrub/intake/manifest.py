@@ -56,7 +56,7 @@ def _lines(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if line and not line.startswith("#"):
-            yield n, {"id": line, "target": line}
+            yield n, {"target": line}
 
 
 def _csv(text: str, path: Path) -> Iterator[tuple[int, dict[str, str]]]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import socket
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from reposcrub import __version__
 from reposcrub.errors import ReposcrubError
@@ -166,12 +168,20 @@ def _row(sub: Submission, outcome: Outcome, run: dict[str, Any], store: Path) ->
     return row, groups
 
 
+def _reachable(address: str) -> None:
+    """A tcp:// scheduler that refuses connections fails now, not after the client's retries."""
+    parts = urlsplit(address)
+    if parts.scheme == "tcp" and parts.hostname and parts.port:
+        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
+
+
 @contextmanager
 def _client(batch: Batch) -> Iterator[tuple[Any, str]]:
     from dask.distributed import Client, LocalCluster
 
     if batch.scheduler:
         try:
+            _reachable(batch.scheduler)
             client = Client(batch.scheduler, timeout="20s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise ReposcrubError(f"cannot reach the Dask scheduler at {batch.scheduler} ({type(exc).__name__}); "

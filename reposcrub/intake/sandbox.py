@@ -79,7 +79,7 @@ def _child(work: Callable[[], Outcome], limits: Limits, workdir: Path, out: int)
 
 
 def _cap(limits: Limits) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _end_group)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     # Python ignores SIGXFSZ: a write past the cap fails with EFBIG instead of killing the child.
@@ -87,13 +87,20 @@ def _cap(limits: Limits) -> None:
 
 
 def _die_with_parent() -> None:
-    """Linux: the child is killed when the worker that forked it goes (an interrupted batch)."""
+    """Linux: when the worker that forked the child goes (an interrupted batch), the child is
+    sent SIGTERM and ends its whole process group, git included."""
     if not sys.platform.startswith("linux"):
         return
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
+    if os.getppid() == 1:  # the worker went before the call above
+        _end_group()
+
+
+def _end_group(*_: object) -> None:
+    os.killpg(0, signal.SIGKILL)
 
 
 def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:

@@ -3,7 +3,9 @@ optionally scrub and verify. Returns a JSON-ready outcome holding no secret valu
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import sys
 import socket
 import tempfile
 import time
@@ -36,12 +38,26 @@ class IntakeSettings:
 def run_submission(sub: Submission, settings: IntakeSettings, previous_key: str | None) -> Outcome:
     """A Dask task: the submission's outcome; "unchanged" when its content key is previous_key.
     Never raises for a bad submission: it comes back as an error or refused outcome."""
-    workdir = Path(tempfile.mkdtemp(prefix="reposcrub-intake-"))
+    _sweep_abandoned()
+    workdir = Path(tempfile.mkdtemp(prefix=f"{_WORKDIR}{os.getpid()}-"))
     try:
         outcome = in_sandbox(lambda: _work(sub, settings, previous_key), settings.limits, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return {**outcome, "worker": socket.gethostname()}
+
+
+_WORKDIR = "reposcrub-intake-"
+
+
+def _sweep_abandoned() -> None:
+    """Remove the folders of submissions whose worker was killed (an interrupted batch)
+    before it could: each is named after the worker's process id."""
+    root = Path(tempfile.gettempdir())
+    for folder in root.glob(f"{_WORKDIR}*-*"):
+        pid = folder.name[len(_WORKDIR):].split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists() and sys.platform.startswith("linux"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _work(sub: Submission, settings: IntakeSettings, previous_key: str | None) -> Outcome:
