@@ -3,6 +3,7 @@ counts, the most severe occurrence and where the value first appears. No value l
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from reposcrub.model import Finding, ScanResult
@@ -11,7 +12,7 @@ from reposcrub.model import Finding, ScanResult
 def grouped(result: ScanResult) -> list[dict[str, Any]]:
     """One JSON-ready row per (rule, value); whole-file findings per (rule, path).
     Previews and paths are taken from result.to_dict(), where secrets are masked."""
-    shown = result.to_dict()["findings"]
+    shown = replace(result, rules=()).to_dict()["findings"]  # the rules are not needed here
     groups: dict[str, list[tuple[Finding, dict[str, Any]]]] = {}
     for f, masked in zip(result.findings, shown):
         groups.setdefault(_key(f), []).append((f, masked))

@@ -148,23 +148,21 @@ _SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 def _row(sub: Submission, outcome: Outcome, run: dict[str, Any], store: Path) -> tuple[dict[str, Any], list[Any]]:
-    result = outcome.get("result") or {}
-    findings = result.get("findings", [])
-    counts = Counter(f["severity"] for f in findings)
+    summary = outcome.get("summary") or {}
     seconds = outcome.get("seconds") or {}
     scrub = outcome.get("scrub") or {}
     groups = outcome.get("groups") or []
     row: dict[str, Any] = {
         "id": sub.id, "target": sub.shown_target, "profile": sub.profile, "verdict": outcome["verdict"],
-        "reason": outcome.get("reason"), "max_severity": next((s for s in _SEVERITIES if counts[s]), None),
-        "findings": len(findings), "groups": len(groups), **{s: counts[s] for s in _SEVERITIES},
+        "reason": outcome.get("reason"), "max_severity": next((s for s in _SEVERITIES if summary.get(s)), None),
+        "findings": summary.get("findings", 0), "groups": len(groups), **{s: summary.get(s, 0) for s in _SEVERITIES},
         "content_key": outcome.get("content_key"), "tool_version": __version__,
-        "files_scanned": result.get("files_scanned"), "bytes_scanned": result.get("bytes_scanned"),
-        **{f"seconds_{k}": seconds.get(k) for k in ("total", "key", "scan", "scrub")},
+        "files_scanned": summary.get("files_scanned"), "bytes_scanned": summary.get("bytes_scanned"),
+        **{f"seconds_{k}": seconds.get(k) for k in ("total", "key", "scan", "report", "scrub")},
         "scrub_out": scrub.get("out"), "scrub_verified": scrub.get("verified"),
         "worker": outcome.get("worker"), "finished_at": now(), **run,
     }
-    row.update(write_reports(store, sub.id, result) if result else {})
+    row.update(write_reports(store, sub.id, outcome.get("reports") or {}))
     return row, groups
 
 

@@ -9,6 +9,7 @@ import sys
 import socket
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from reposcrub.errors import ReposcrubError
 from reposcrub.intake.content import Refused, content_key
 from reposcrub.intake.groups import grouped
 from reposcrub.intake.manifest import Submission
+from reposcrub.intake.reports import render_reports, slug
 from reposcrub.intake.sandbox import Limits, Outcome, error, in_sandbox
 from reposcrub.model import ScanResult, Severity
 from reposcrub.pipeline import ScanOptions, scan_target
@@ -79,11 +81,21 @@ def _work(sub: Submission, settings: IntakeSettings, previous_key: str | None) -
         return {"verdict": "refused", "reason": _one_line(exc), "content_key": exc.key}
     except ReposcrubError as exc:
         return error(_one_line(exc), content_key=key)
-    timings = {"key": keyed - started, "scan": scanned - keyed, "total": time.perf_counter() - started}
+    reported = time.perf_counter()
+    outcome = {"verdict": verdict(result, settings.fail_on), "reason": None, "content_key": key,
+               "summary": _summary(result), "groups": grouped(result), "reports": render_reports(result),
+               "scrub": scrubbed}
+    done = time.perf_counter()
+    timings = {"key": keyed - started, "scan": scanned - keyed, "report": done - reported, "total": done - started}
     if scrubbed is not None:
-        timings["scrub"] = timings["total"] - timings["scan"] - timings["key"]
-    return {"verdict": verdict(result, settings.fail_on), "reason": None, "content_key": key,
-            "result": result.to_dict(), "groups": grouped(result), "scrub": scrubbed, "seconds": timings}
+        timings["scrub"] = reported - scanned
+    return {**outcome, "seconds": timings}
+
+
+def _summary(result: ScanResult) -> dict[str, Any]:
+    severities = Counter(f.severity.label for f in result.findings)
+    return {"findings": len(result.findings), "files_scanned": result.files_scanned,
+            "bytes_scanned": result.bytes_scanned, **{s.label: severities[s.label] for s in Severity}}
 
 
 def verdict(result: ScanResult, fail_on: Severity) -> str:
@@ -108,12 +120,6 @@ def _scrub(sub: Submission, settings: IntakeSettings) -> dict[str, Any]:
     v = done.verification
     return {"out": str(out), "verified": v is not None and v.ok,
             "left": len(v.leftover) if v else None, "problems": len(v.problems) if v else None}
-
-
-def slug(ident: str) -> str:
-    """A file name for a submission id: readable, unique (a hash of the id), never a path."""
-    readable = "".join(c if c.isalnum() or c in "-_." else "-" for c in ident.rsplit("/", 1)[-1])[:40].strip(".-")
-    return f"{readable or 'submission'}-{hashlib.sha256(ident.encode()).hexdigest()[:10]}"
 
 
 def _one_line(exc: BaseException) -> str:
