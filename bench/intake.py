@@ -38,7 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reposcrub.intake.run import Batch, _client, run_batch  # noqa: E402
+from reposcrub.intake.cluster import connected  # noqa: E402
+from reposcrub.intake.run import Batch, run_batch  # noqa: E402
 from reposcrub.intake.sandbox import Limits  # noqa: E402
 from reposcrub.intake.task import IntakeSettings  # noqa: E402
 from reposcrub.pipeline import ScanOptions, scan_target  # noqa: E402
@@ -108,7 +109,7 @@ def bare(targets: list[str]) -> tuple[float, float, float]:
 
 def cluster_start(workers: int) -> float:
     started = time.perf_counter()
-    with _client(Batch(Path("-"), Path("-"), workers=workers)) as (client, _):
+    with connected(None, workers) as (client, _):
         client.submit(os.getpid, pure=False).result()  # a worker is up and answering
     return time.perf_counter() - started
 

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import socket
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from reposcrub import __version__
-from reposcrub.errors import ReposcrubError
+from reposcrub.intake.cluster import connected
 from reposcrub.intake.manifest import Submission, read_manifest
 from reposcrub.intake.reports import write_reports
 from reposcrub.intake.sandbox import Outcome, error
@@ -72,7 +68,7 @@ def _run(batch: Batch, subs: list[Submission], store: Store, said: Callable[[str
     keys = {s.id: _config_key(batch.settings, s, rules) for s in subs}
     todo = _todo(subs, store.previous(), keys, batch.retry_errors)
     summary = Summary()
-    with _client(batch) as (client, engine):
+    with connected(batch.scheduler, batch.workers) as (client, engine):
         summary.engine = engine
         run_id = store.start_run(str(batch.manifest), __version__, rules, engine, len(subs))
         interrupted = True
@@ -90,7 +86,7 @@ def _run(batch: Batch, subs: list[Submission], store: Store, said: Callable[[str
 def _todo(subs: list[Submission], previous: dict[str, Previous], keys: dict[str, str],
           retry_errors: bool) -> list[tuple[Submission, str | None]]:
     """(submission, content key it had when last done with this configuration)."""
-    todo = []
+    todo: list[tuple[Submission, str | None]] = []
     for sub in subs:
         prev = previous.get(sub.id)
         if prev is None or prev.config_key != keys[sub.id]:
@@ -164,33 +160,3 @@ def _row(sub: Submission, outcome: Outcome, run: dict[str, Any], store: Path) ->
     }
     row.update(write_reports(store, sub.id, outcome.get("reports") or {}))
     return row, groups
-
-
-def _reachable(address: str) -> None:
-    """A tcp:// scheduler that refuses connections fails now, not after the client's retries."""
-    parts = urlsplit(address)
-    if parts.scheme == "tcp" and parts.hostname and parts.port:
-        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
-
-
-@contextmanager
-def _client(batch: Batch) -> Iterator[tuple[Any, str]]:
-    from dask.distributed import Client, LocalCluster
-
-    if batch.scheduler:
-        try:
-            _reachable(batch.scheduler)
-            client = Client(batch.scheduler, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ReposcrubError(f"cannot reach the Dask scheduler at {batch.scheduler} ({type(exc).__name__}); "
-                                 "is `dask scheduler` running there, with `dask worker` processes attached?") from None
-        with client:
-            yield client, f"scheduler {batch.scheduler}"
-        return
-    from reposcrub.scan import default_jobs
-
-    workers = batch.workers or default_jobs()
-    # Processes, one thread each: scans are CPU-bound Python. No dashboard: no port to take.
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield client, f"local cluster of {workers} worker(s)"
