@@ -6,13 +6,14 @@ import hashlib
 import os
 import stat
 import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 
 from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.sources.archive import ArchiveLimits, is_archive
-from reposcrub.targets import classify, is_url
+from reposcrub.targets import classify, is_url, strip_credentials
 
 
 # Small entries compress well without being bombs (as sources/archive.py judges them).
@@ -36,7 +37,7 @@ def content_key(target: str, limits: ArchiveLimits) -> str:
         ReposcrubError: it is missing or unreadable.
     """
     if is_url(target):
-        return "refs:" + _digest(git.run(["ls-remote", "--", target], cwd=Path(os.getcwd())))
+        return "refs:" + _digest(_remote_refs(target))
     path = Path(target)
     if path.is_file() and is_archive(path):
         key = "sha256:" + _file_digest(path)
@@ -54,6 +55,13 @@ def content_key(target: str, limits: ArchiveLimits) -> str:
         return "refs:" + _digest(refs)
     _tree_digest(path / ".git", limits.max_size, skip_git=False, hash_files=False)
     return "refs+files:" + _digest(refs + _tree_digest(path, limits.max_size, skip_git=True).encode())
+
+
+def _remote_refs(url: str) -> bytes:
+    try:
+        return git.run(["ls-remote", "--", url], cwd=Path(tempfile.gettempdir()))
+    except ReposcrubError as exc:  # git's message may quote the URL with its password
+        raise ReposcrubError(str(exc).replace(url, strip_credentials(url))) from None
 
 
 def _digest(data: bytes) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -91,15 +92,21 @@ def _sweeps(tmp_path: Path, clean: Path) -> bool:
 def test_the_dashboard_is_one_self_contained_page_that_escapes_what_it_shows(tmp_path):
     hostile = clean_repo(tmp_path / "x", 1)
     manifest = tmp_path / "m.csv"
-    manifest.write_text(f'id,target\n"<script>alert(1)</script>",{hostile}\nmissing,{tmp_path / "nope"}\n')
+    password = "pw-" + "q" * 12
+    manifest.write_text(f'id,target\n"<script>alert(1)</script>",{hostile}\nmissing,{tmp_path / "nope"}\n'
+                        f'remote,https://someone:{password}@127.0.0.1:9/x.git\n')
     store = tmp_path / "store"
     intake(str(manifest), "--store", str(store), "--workers", "1", tmp=tmp_path)
+    remote = rows(store)["remote"]
+    assert remote["verdict"] == "error" and remote["target"] == "https://127.0.0.1:9/x.git"
+    assert password not in (store / "intake.sqlite").read_bytes().decode("latin-1")
     result = CliRunner().invoke(cli, ["intake", "report", "--store", str(store)])
     assert result.exit_code == 0, result.output
     page = (store / "dashboard.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert "does not exist" in page and "reports/" in page
-    assert "http://" not in page and "https://" not in page and " src=" not in page
+    # Nothing to fetch: no external resources, only links to the store's own reports.
+    assert not re.search(r"""(?:src|href)=['"]?(?:https?:|//)|<link|@import|url\(""", page)
 
 
 def test_errors_are_one_line(tmp_path):
