@@ -57,8 +57,9 @@ def _fingerprints(result) -> list[str]:
 
 
 def test_a_scan_given_an_executor_finds_what_a_scan_in_one_thread_finds(tmp_path):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import logging
+
+    from dask.distributed import Client, LocalCluster
 
     files = {f"src/m{i}.py": _TEXT for i in range(300)}
     files["deploy.env"] = "DB_HOST=db01.corp.internal\n"
@@ -67,9 +68,10 @@ def test_a_scan_given_an_executor_finds_what_a_scan_in_one_thread_finds(tmp_path
     alone = scan_target(str(repo), options)
     with ThreadPoolExecutor(2) as threads:
         threaded = scan_target(str(repo), ScanOptions(jobs=2, orgs=("Acme",), executor=threads))
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(2, mp_context=spawn) as processes:
-        elsewhere = scan_target(str(repo), ScanOptions(jobs=2, orgs=("Acme",), executor=processes))
+    # Dask's executor: the batches run in another process, each on an engine built there.
+    with LocalCluster(n_workers=1, threads_per_worker=2, dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+            Client(cluster) as client:
+        elsewhere = scan_target(str(repo), ScanOptions(jobs=2, orgs=("Acme",), executor=client.get_executor()))
     assert _orgs_found(alone.findings) == {"acme"}
     assert {f.rule_id for f in alone.findings if f.category == "host"}
     assert _fingerprints(threaded) == _fingerprints(alone)
