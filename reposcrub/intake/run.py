@@ -155,7 +155,7 @@ def _row(sub: Submission, outcome: Outcome, run: dict[str, Any], store: Path) ->
         "content_key": outcome.get("content_key"), "tool_version": __version__,
         "files_scanned": summary.get("files_scanned"), "bytes_scanned": summary.get("bytes_scanned"),
         **{f"seconds_{k}": seconds.get(k) for k in ("total", "key", "scan", "report", "scrub")},
-        "scrub_out": scrub.get("out"), "scrub_verified": scrub.get("verified"),
+        "scrub_out": scrub.get("out"), "scrub_verified": scrub.get("verified"), "scrub_reason": scrub.get("reason"),
         "worker": outcome.get("worker"), "finished_at": now(), **run,
     }
     row.update(write_reports(store, sub.id, outcome.get("reports") or {}))

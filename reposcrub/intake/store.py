@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     content_key TEXT, config_key TEXT NOT NULL, tool_version TEXT NOT NULL, rules_version TEXT NOT NULL,
     files_scanned INTEGER, bytes_scanned INTEGER,
     seconds_total REAL, seconds_key REAL, seconds_scan REAL, seconds_report REAL, seconds_scrub REAL,
-    scrub_out TEXT, scrub_verified INTEGER, report_json TEXT, report_sarif TEXT, report_html TEXT,
+    scrub_out TEXT, scrub_verified INTEGER, scrub_reason TEXT, report_json TEXT, report_sarif TEXT, report_html TEXT,
     worker TEXT, run_id INTEGER, finished_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS findings (

@@ -116,10 +116,13 @@ def _scrub(sub: Submission, settings: IntakeSettings) -> dict[str, Any]:
     out = Path(settings.scrub_dir) / slug(sub.id)
     options = ScrubOptions(out=out, force=True, fail_on=settings.fail_on,
                            scan=_scan_options(sub, settings, settings.archive))
-    done = scrub(sub.target, options)
+    try:
+        done = scrub(sub.target, options)
+    except ReposcrubError as exc:  # the scan's verdict stands; the copy's failure is recorded beside it
+        return {"out": None, "verified": False, "reason": _one_line(exc)}
     v = done.verification
-    return {"out": str(out), "verified": v is not None and v.ok,
-            "left": len(v.leftover) if v else None, "problems": len(v.problems) if v else None}
+    return {"out": str(out), "verified": v is not None and v.ok, "reason": None if v is None or v.ok else
+            f"verification failed: {len(v.leftover)} findings left, {len(v.problems)} problems"}
 
 
 def _one_line(exc: BaseException) -> str:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from reposcrub.cli import cli
 from tests.conftest import git
-from tests.intake.batch import broken_repo, clean_repo, leaky_repo, silent_git_server
+from tests.intake.batch import archive_of, broken_repo, clean_repo, leaky_repo, silent_git_server
 from tests.intake.batch_test import intake, rows
 
 
@@ -24,8 +24,9 @@ def test_scrub_then_a_rerun_takes_in_only_what_changed_or_failed(tmp_path, rng):
     clean = clean_repo(tmp_path / "clean", 1)
     leaky, secrets = leaky_repo(tmp_path / "leaky", rng)
     broken = broken_repo(tmp_path / "broken")
+    archive = archive_of(leaky, tmp_path / "leaky.tar.gz")
     manifest = tmp_path / "m.txt"
-    manifest.write_text(f"{clean}\n{leaky}\n{broken}\n")
+    manifest.write_text(f"{clean}\n{leaky}\n{broken}\n{archive}\n")
     store, out = tmp_path / "store", tmp_path / "out"
     first = intake(str(manifest), "--store", str(store), "--workers", "2", "--scrub", str(out), tmp=tmp_path)
     assert first.returncode == 1, first.stderr
@@ -36,13 +37,15 @@ def test_scrub_then_a_rerun_takes_in_only_what_changed_or_failed(tmp_path, rng):
     history = git(copy, "log", "--all", "-p")
     assert not [s for s in secrets if s in history or s in (copy / "config.py").read_text()]
     assert got[str(broken)]["verdict"] == "error" and got[str(broken)]["scrub_out"] is None
+    assert got[str(archive)]["verdict"] == "findings"  # whether or not scrub takes archives
+    assert got[str(archive)]["scrub_verified"] == 1 or got[str(archive)]["scrub_reason"]
 
     (clean / "notes.txt").write_text("more\n")
     git(clean, "add", "-A")
     git(clean, "commit", "-q", "-m", "more")
     again = intake(str(manifest), "--store", str(store), "--workers", "2", "--scrub", str(out), "--retry-errors",
                    tmp=tmp_path)
-    assert "2 taken in now, 1 unchanged since the last run" in again.stdout, again.stderr
+    assert "2 taken in now, 2 unchanged since the last run" in again.stdout, again.stderr
     assert rows(store)[str(clean)]["finished_at"] >= got[str(clean)]["finished_at"]
     assert rows(store)[str(leaky)]["finished_at"] == got[str(leaky)]["finished_at"]
 
