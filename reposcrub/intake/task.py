@@ -3,6 +3,7 @@ optionally scrub and verify. Returns a JSON-ready outcome holding no secret valu
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import shutil
 import sys
@@ -40,6 +41,7 @@ class IntakeSettings:
 def run_submission(sub: Submission, settings: IntakeSettings, previous_key: str | None) -> Outcome:
     """A Dask task: the submission's outcome; "unchanged" when its content key is previous_key.
     Never raises for a bad submission: it comes back as an error or refused outcome."""
+    _preload()
     _sweep_abandoned()
     workdir = Path(tempfile.mkdtemp(prefix=f"{_WORKDIR}{os.getpid()}-"))
     try:
@@ -50,6 +52,20 @@ def run_submission(sub: Submission, settings: IntakeSettings, previous_key: str 
 
 
 _WORKDIR = "reposcrub-intake-"
+# What a scan imports on first use. Imported once in the worker, each forked child finds it
+# loaded; else every child imports it again (detect-secrets alone takes half a second).
+_PRELOAD = ("reposcrub.detectors.heuristics", "detect_secrets.filters.heuristic", "hyperscan",
+            "reposcrub.parse.treesitter", "reposcrub.reporters.json", "reposcrub.reporters.sarif",
+            "reposcrub.reporters.error_text")
+
+
+def _preload() -> None:
+    for name in _PRELOAD:
+        if name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # hyperscan is optional on some platforms
+                pass
 
 
 def _sweep_abandoned() -> None:
