@@ -77,9 +77,8 @@ def _run(batch: Batch, subs: list[Submission], store: Store, said: Callable[[str
             interrupted = False
         finally:
             store.finish_run(run_id, summary.scanned, summary.unchanged, interrupted)
-    ids = [s.id for s in subs]
-    summary.verdicts = Counter(r["verdict"] for r in store.query(
-        f"SELECT verdict FROM submissions WHERE id IN ({', '.join('?' * len(ids))})", tuple(ids)))
+    recorded = store.previous()
+    summary.verdicts = Counter(recorded[s.id].verdict for s in subs if s.id in recorded)
     return summary
 
 

@@ -6,8 +6,8 @@ import hashlib
 import importlib
 import os
 import shutil
-import sys
 import socket
+import sys
 import tempfile
 import time
 from collections import Counter
