@@ -46,15 +46,17 @@ def content_key(target: str, limits: ArchiveLimits) -> str:
         except Refused as exc:
             raise Refused(str(exc), key) from None
         return key
-    found = classify(path)
-    if found.kind == "folder":
-        return "files:" + _tree_digest(path, limits.max_size, skip_git=False)
+    if not path.is_dir():
+        classify(path)  # raises the error a scan would: missing, or a file that is no archive
+    # A git directory (a work tree's .git, or the whole of a bare repository) counts toward the
+    # size cap, and its refs are the key; everything else is hashed file by file. One git call.
+    bare = (path / "HEAD").is_file() and (path / "objects").is_dir()
+    gitdir = path if bare else path / ".git"
+    files = _tree_digest(path, limits.max_size, unhashed=gitdir)
+    if not gitdir.exists():
+        return "files:" + files
     refs = git.run(["show-ref", "--head"], cwd=path, check=False)
-    if found.kind == "bare":
-        _tree_digest(path, limits.max_size, skip_git=False, hash_files=False)
-        return "refs:" + _digest(refs)
-    _tree_digest(path / ".git", limits.max_size, skip_git=False, hash_files=False)
-    return "refs+files:" + _digest(refs + _tree_digest(path, limits.max_size, skip_git=True).encode())
+    return "git+files:" + _digest(refs + b"\0" + files.encode())
 
 
 def _remote_refs(url: str) -> bytes:
@@ -76,24 +78,27 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _tree_digest(root: Path, cap: int, skip_git: bool, hash_files: bool = True) -> str:
-    """Paths, link texts and file contents under root, never following a link; over cap: Refused."""
+def _tree_digest(root: Path, cap: int, unhashed: Path) -> str:
+    """Paths, link texts and file contents under root, never following a link; files under
+    unhashed count toward the cap only. Over the cap: Refused."""
     digest = hashlib.sha256()
     total = 0
+    skip = str(unhashed)
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
-        if skip_git and folder == str(root) and ".git" in dirs:
-            dirs.remove(".git")
+        hashing = folder != skip and not folder.startswith(skip + os.sep)
         for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
             full = os.path.join(folder, name)
             info = os.lstat(full)
             total += info.st_size
             if total > cap:
                 raise Refused(f"larger than the size cap of {cap >> 20} MiB (--max-size)")
+            if not hashing:
+                continue
             digest.update(os.path.relpath(full, root).encode("utf-8", "surrogateescape") + b"\0")
             if stat.S_ISLNK(info.st_mode):
                 digest.update(os.readlink(full).encode("utf-8", "surrogateescape"))
-            elif stat.S_ISREG(info.st_mode) and hash_files:
+            elif stat.S_ISREG(info.st_mode):
                 digest.update(_file_digest(Path(full)).encode())
     return digest.hexdigest()
 

@@ -20,7 +20,7 @@ from reposcrub.intake.content import Refused, content_key
 from reposcrub.intake.groups import grouped
 from reposcrub.intake.manifest import Submission
 from reposcrub.intake.reports import render_reports, slug
-from reposcrub.intake.sandbox import Limits, Outcome, error, in_sandbox
+from reposcrub.intake.sandbox import IMPORTING, Limits, Outcome, error, in_sandbox
 from reposcrub.model import ScanResult, Severity
 from reposcrub.pipeline import ScanOptions, scan_target
 from reposcrub.sources.archive import ArchiveLimits
@@ -60,12 +60,13 @@ _PRELOAD = ("reposcrub.detectors.heuristics", "detect_secrets.filters.heuristic"
 
 
 def _preload() -> None:
-    for name in _PRELOAD:
-        if name not in sys.modules:
-            try:
-                importlib.import_module(name)
-            except ImportError:  # hyperscan is optional on some platforms
-                pass
+    with IMPORTING:
+        for name in _PRELOAD:
+            if name not in sys.modules:
+                try:
+                    importlib.import_module(name)
+                except ImportError:  # hyperscan is optional on some platforms
+                    pass
 
 
 def _sweep_abandoned() -> None:
