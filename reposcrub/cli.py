@@ -394,6 +394,77 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     sys.exit(EXIT_FINDINGS if v is not None and not v.ok else EXIT_CLEAN)
 
 
+class _IntakeGroup(_Group):
+    """`reposcrub intake MANIFEST` runs a batch; `reposcrub intake report` is the other command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group("intake", cls=_IntakeGroup)
+def intake_group() -> None:
+    """Take in a manifest of submissions (`intake MANIFEST --store DIR`) on Dask, or write the
+    store's dashboard (`intake report --store DIR`)."""
+
+
+@intake_group.command("run")
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder of the store: intake.sqlite and each submission's reports.")
+@click.option("--scheduler", type=str, default=None, help="An existing Dask scheduler, tcp://HOST:8786 "
+              "(default: a local cluster on this machine).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local cluster workers (default: all cores).")
+@click.option("--scrub", "scrub_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write each sanitized, verified copy under this folder (visible to every worker).")
+@click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Profile for submissions whose manifest line names none.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=600.0, show_default=True,
+              help="Seconds per submission; past them it is stopped and recorded as an error.")
+@click.option("--max-memory", type=click.IntRange(min=64), default=4096, show_default=True, help="MiB per submission.")
+@click.option("--max-size", type=click.IntRange(min=1), default=2048, show_default=True,
+              help="MiB per submission, on disk or unpacked; larger ones are refused.")
+@click.option("--no-history", is_flag=True, help="Scan work trees only, not git history.")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
+              help="A submission with findings at or above this severity is not clean.")
+@click.option("--retry-errors", is_flag=True, help="Take in again the submissions recorded as errors.")
+def intake_run(manifest: Path, store: Path, scheduler: str | None, workers: int | None, scrub_dir: Path | None,
+               profile_file: Path | None, timeout: float, max_memory: int, max_size: int, no_history: bool,
+               fail_on: Severity, retry_errors: bool) -> None:
+    """Scan every submission of MANIFEST (a target a line, or CSV/JSONL with id, target and
+    profile) into the store, in parallel on Dask. Submissions already taken in with the same
+    content and rules are skipped. Exit 0 when every submission is clean, 1 otherwise."""
+    from reposcrub.intake.run import Batch, run_batch
+    from reposcrub.intake.sandbox import Limits
+    from reposcrub.intake.task import IntakeSettings
+
+    limits = Limits(timeout=timeout, max_memory=max_memory << 20, max_size=max_size << 20)
+    settings = IntakeSettings(limits=limits, history=not no_history, fail_on=fail_on,
+                              scrub_dir=str(scrub_dir.resolve()) if scrub_dir else None,
+                              profile=str(profile_file.resolve()) if profile_file else None)
+    batch = Batch(manifest, store, settings, scheduler, workers, retry_errors)
+    summary = run_batch(batch, said=lambda line: click.echo(line, err=True))
+    counts = ", ".join(f"{n} {v}" for v, n in sorted(summary.verdicts.items()))
+    click.echo(f"{sum(summary.verdicts.values())} submissions: {counts}; {summary.scanned} taken in now, "
+               f"{summary.unchanged} unchanged since the last run ({summary.engine})")
+    click.echo(f"store: {store}")
+    sys.exit(EXIT_CLEAN if set(summary.verdicts) <= {"clean"} else EXIT_FINDINGS)
+
+
+@intake_group.command("report")
+@click.option("--store", "store", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="The intake store to report on (the folder given to `reposcrub intake --store`).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Default: dashboard.html in the store.")
+def intake_report(store: Path, output: Path | None) -> None:
+    """Write one self-contained HTML dashboard of the store (no network needed to view it)."""
+    from reposcrub.intake.dashboard import write_dashboard
+
+    written = write_dashboard(store, output or store / "dashboard.html")
+    click.echo(f"wrote {written}")
+
+
 @cli.group()
 def profile() -> None:
     """Work with the organisation profile (.reposcrub.toml)."""

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import re
+from dataclasses import MISSING, dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from reposcrub.grouping import Grouper
 
 if TYPE_CHECKING:
     from reposcrub.people import PersonGroup
@@ -135,6 +138,7 @@ class Finding:
     ref: str | None = None
     note: str = ""
     oid: str | None = None  # the blob scanned, for history findings
+    group: str = ""  # grouping.py's key, set on a finding that crossed processes without its value
     # The matched bytes, kept for the scrubber only. Never rendered by any reporter.
     value: bytes = field(default=b"", repr=False, compare=False)
     start: int = field(default=0, repr=False, compare=False)
@@ -176,3 +180,115 @@ class ScanResult:
 
     def at_or_above(self, threshold: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity >= threshold]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data that can cross process and machine boundaries, with no secret in it:
+        findings lose their matched values, and a secret value anywhere else (a file name, a
+        ref, a note) shows as its redacted preview."""
+        mask = _ValueMask(self.findings)
+        grouper = Grouper(self.people)
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.update(
+            target=mask(self.target), notes=[mask(n) for n in self.notes],
+            repository_uri=mask(self.repository_uri), branch=mask(self.branch),
+            findings=[{**_finding_dict(f, mask), "group": grouper.key(f)} for f in self.findings],
+            rules=[_rule_dict(r) for r in self.rules],
+            people=[{"names": list(p.names), "emails": list(p.emails)} for p in self.people],
+            commit_times=dict(self.commit_times),
+            # Excerpts were masked when captured; JSON keys cannot be tuples.
+            excerpts=[[fp, line, first, [mask(t) for t in lines]] for (fp, line), (first, lines) in self.excerpts.items()],
+        )
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScanResult:
+        """The result to_dict described (findings without their values).
+
+        Raises:
+            ValueError: a key is unknown or a required one missing (named in the message).
+        """
+        _check_keys(cls, data, frozenset())
+        findings = tuple(_finding_from(d) for d in data["findings"])
+        rules = tuple(_rule_from(d) for d in data["rules"])
+        from reposcrub.people import PersonGroup
+
+        people = tuple(PersonGroup(tuple(p["names"]), tuple(p["emails"])) for p in data.get("people", ()))
+        excerpts = {(fp, line): (first, tuple(lines)) for fp, line, first, lines in data.get("excerpts", ())}
+        return cls(**{**data, "findings": findings, "rules": rules, "notes": tuple(data.get("notes", ())),
+                      "people": people, "excerpts": excerpts})
+
+
+# Finding fields that stay in the process that scanned: the matched bytes and their offsets.
+_PRIVATE = frozenset({"value", "start", "end"})
+
+
+class _ValueMask:
+    """Each secret value among findings, replaced in a text by that finding's redacted preview."""
+
+    def __init__(self, findings: tuple[Finding, ...]) -> None:
+        shown = {f.value.decode("utf-8", "surrogateescape"): f.preview or "********"
+                 for f in findings if f.redacts and len(f.value) >= 4}
+        self._shown = shown
+        order = sorted(shown, key=len, reverse=True)  # the longest value wins where two overlap
+        self._pattern = re.compile("|".join(map(re.escape, order))) if order else None
+
+    def __call__(self, text: str | None) -> str | None:
+        if text is None or self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._shown[m.group(0)], text)
+
+
+def _check_keys(cls: type, data: dict[str, Any], private: frozenset[str]) -> None:
+    known = {f.name for f in fields(cls)} - private
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} key(s): {', '.join(sorted(unknown))}")
+    required = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING}
+    missing = required - set(data)
+    if missing:
+        raise ValueError(f"{cls.__name__} without key(s): {', '.join(sorted(missing))}")
+
+
+def _finding_dict(f: Finding, mask: _ValueMask) -> dict[str, Any]:
+    data = {k.name: getattr(f, k.name) for k in fields(f) if k.name not in _PRIVATE}
+    data.update(severity=f.severity.label, path=mask(f.path), ref=mask(f.ref), note=mask(f.note),
+                preview=f.preview if f.redacts else mask(f.preview))
+    return data
+
+
+def _finding_from(data: dict[str, Any]) -> Finding:
+    _check_keys(Finding, data, _PRIVATE)
+    return Finding(**{**data, "severity": Severity.parse(data["severity"])})
+
+
+def _rule_dict(rule: Rule) -> dict[str, Any]:
+    data = {k.name: _plain(getattr(rule, k.name)) for k in fields(rule)}
+    data.update(severity=rule.severity.label, magic=rule.magic.hex() if rule.magic is not None else None,
+                context_severity=[[c, s.label if s is not None else None] for c, s in rule.context_severity])
+    return data
+
+
+def _rule_from(data: dict[str, Any]) -> Rule:
+    _check_keys(Rule, data, frozenset())
+    values = {k: _tupled(v) for k, v in data.items()}
+    values.update(
+        severity=Severity.parse(data["severity"]),
+        magic=bytes.fromhex(data["magic"]) if data.get("magic") is not None else None,
+        examples=tuple(Example(**e) for e in data.get("examples", ())),
+        negative_examples=tuple(Example(**e) for e in data.get("negative_examples", ())),
+        context_severity=tuple((c, Severity.parse(s) if s is not None else None)
+                               for c, s in data.get("context_severity", ())),
+    )
+    return Rule(**values)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Example):
+        return {"text": value.text, "path": value.path}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _tupled(value: Any) -> Any:
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value

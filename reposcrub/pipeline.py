@@ -16,7 +16,7 @@ from reposcrub.people import PersonGroup, group_identities, identity_people
 from reposcrub.profile import Profile, from_flags, load_profile
 from reposcrub.progress import estimated_total
 from reposcrub.rules import builtin_rules
-from reposcrub.scan import Engine, default_jobs, run
+from reposcrub.scan import Engine, EngineConfig, Executor, default_jobs, run
 from reposcrub.severity import judge
 from reposcrub.sources import gitwalk
 from reposcrub.sources.archive import (
@@ -61,6 +61,10 @@ class ScanOptions:
     # scrub needs it to shape replacements, and the scan's workers parse in parallel.
     full_context: bool = False
     excerpt_lines: int = 0  # keep this many lines either side of findings (the HTML report shows them)
+    # The submission is someone else's (intake): nothing it ships may silence the scan.
+    untrusted: bool = False
+    # Where batches are scanned instead of a pool forked by the scan itself (scan.run).
+    executor: Executor | None = field(default=None, compare=False)
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -169,19 +173,30 @@ class _Counters:
     bytes: int = 0
 
 
-def _scan(target: Target, options: ScanOptions) -> ScanResult:
-    started = time.perf_counter()
+def engine_config(target: Target, options: ScanOptions) -> EngineConfig:
+    """The scan's configuration, resolved once: profile (file, flags, git identities), rules.
+
+    Raises:
+        ReposcrubError: the profile is invalid or names unknown rules.
+    """
     profile = options.profile or resolve_profile(target.path if target.kind != "bare" else None, options)
     if target.kind != "folder" and options.profile is None and not options.staged:
         profile = with_identity_people(profile, target.path)
     rules = enabled_rules(options, profile)
-    notes: list[str] = list(target.notes)
-    if profile.fallback:
-        notes.append(fallback.note(profile))
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
-    engine = Engine(rules, profile, history_context=options.full_context or not full_history)
+    return EngineConfig(tuple(rules), profile, history_context=options.full_context or not full_history)
+
+
+def _scan(target: Target, options: ScanOptions) -> ScanResult:
+    started = time.perf_counter()
+    config = engine_config(target, options)
+    engine = Engine.from_config(config)
+    profile, rules = config.profile, list(config.rules)
+    notes: list[str] = list(target.notes)
+    if profile.fallback:
+        notes.append(fallback.note(profile))
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)
     if options.progress is not None:
@@ -189,7 +204,7 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
             ranged = bool(options.rev_range or options.since)
             options.progress_total(estimated_total(target.path, target.kind, tree=not ranged, history=options.history))
         blobs = _reporting(blobs, options.progress)
-    findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
+    findings = drop_baselined(run(blobs, engine, options.jobs, options.executor), options.baseline)
     findings = judge(_judge_identities(findings), {r.id: r for r in rules})
     findings.sort(key=lambda f: f.sort_key())
     revision = head_revision(target.path) if target.kind != "folder" else None

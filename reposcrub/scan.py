@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from reposcrub.delta import Changes, changed_windows
 from reposcrub.detectors import Detector
@@ -33,6 +36,24 @@ _BATCH_BLOBS = 256
 _SERIAL_BELOW = 64  # small scans (the pre-commit hook) skip the cost of starting workers
 
 
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """What an engine is built from, resolved once per scan: the enabled rules (with their
+    severities), the organisation profile, and whether history-only blobs are always parsed."""
+
+    rules: tuple[Rule, ...]
+    profile: Profile = field(default_factory=Profile)
+    history_context: bool = True
+
+
+class Executor(Protocol):
+    """Where batches of blobs are scanned: a process pool, Dask's client executor. Not a
+    thread pool: detectors/encoded.py keeps a keyword prefilter per process whose hyperscan
+    scratch space two threads cannot use at once."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]: ...
+
+
 class Engine:
     """All detectors, built once per process from the enabled rules and the profile."""
 
@@ -43,6 +64,7 @@ class Engine:
         self.rules = list(rules)
         self.history_context = history_context
         self.profile = profile or Profile()
+        self.config = EngineConfig(tuple(self.rules), self.profile, history_context)
         wanted = ["rules", *sorted({r.detector for r in self.rules if r.detector})]
         unknown = [name for name in wanted if name not in DETECTORS]
         if unknown:
@@ -53,6 +75,17 @@ class Engine:
         # Rules without a provider's format lose a tie on the same span to those with one.
         self._generic = frozenset(r.id for r in self.rules if "generic" in r.id or "generic" in r.tags)
         self._syntax: SyntaxContext | None = None
+
+    @classmethod
+    def from_config(cls, config: EngineConfig) -> Engine:
+        return cls(config.rules, config.profile, history_context=config.history_context)
+
+    def scan_batch(self, batch: Sequence[Blob]) -> list[Finding]:
+        """Findings of every blob in batch, overlaps resolved."""
+        out: list[Finding] = []
+        for blob in batch:
+            out.extend(self.scan_blob(blob))
+        return out
 
     def parse_errors(self, data: bytes, path: str) -> bool | None:
         """Whether data parses with errors as path's language (None: plain text); cached."""
@@ -143,15 +176,24 @@ def drop_overlaps(findings: list[Finding], generic: frozenset[str] = frozenset()
     return sorted(kept, key=lambda f: (f.start, f.rule_id))
 
 
-_worker_engine: Engine | None = None
+# Set only inside the children of one scan's fork pool (by the pool's initializer), never
+# in the process that runs scans: two scans there each pass their own engine.
+_forked_engine: Engine | None = None
 
 
-def _scan_batch(batch: list[Blob]) -> list[Finding]:
-    assert _worker_engine is not None
-    out: list[Finding] = []
-    for blob in batch:
-        out.extend(_worker_engine.scan_blob(blob))
-    return out
+def _install_forked(engine: Engine) -> None:
+    global _forked_engine
+    _forked_engine = engine
+
+
+def _scan_forked(batch: list[Blob]) -> list[Finding]:
+    assert _forked_engine is not None
+    return _forked_engine.scan_batch(batch)
+
+
+def _scan_configured(config: EngineConfig, batch: list[Blob]) -> list[Finding]:
+    """An executor's task: its own engine, as the detectors keep per-scan state."""
+    return Engine.from_config(config).scan_batch(batch)
 
 
 def _batches(blobs: Iterable[Blob]) -> Iterator[list[Blob]]:
@@ -171,27 +213,45 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def run(blobs: Iterable[Blob], engine: Engine, jobs: int) -> Iterator[Finding]:
-    """Scan every blob; with jobs > 1 and enough input, in forked worker processes."""
-    global _worker_engine
+def run(blobs: Iterable[Blob], engine: Engine, jobs: int, executor: Executor | None = None) -> Iterator[Finding]:
+    """Scan every blob with engine. With an executor, batches run there (jobs of them in
+    flight), each on an engine built from engine.config; else with jobs > 1 and enough
+    input in a pool of forked processes owned by this scan, else in this thread."""
     batches = _batches(blobs)
+    if executor is not None:
+        yield from _on_executor(batches, engine.config, executor, max(1, jobs))
+        return
     first = next(batches, None)
     if first is None:
         return
     second = next(batches, None)
     if jobs <= 1 or second is None and len(first) < _SERIAL_BELOW:
-        _worker_engine = engine
         for batch in (first, second) if second else (first,):
-            yield from _scan_batch(batch)
+            yield from engine.scan_batch(batch)
         for batch in batches:
-            yield from _scan_batch(batch)
+            yield from engine.scan_batch(batch)
         return
-    _worker_engine = engine  # inherited by forked workers: rules compile once
+    # Forked children inherit the engine (rules compile once) without pickling it.
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_install_forked, initargs=(engine,)) as pool:
         stream = _chain(first, second, batches)
-        for found in pool.imap_unordered(_scan_batch, stream, chunksize=1):
+        for found in pool.imap_unordered(_scan_forked, stream, chunksize=1):
             yield from found
+
+
+def _on_executor(batches: Iterator[list[Blob]], config: EngineConfig, executor: Executor,
+                 in_flight: int) -> Iterator[Finding]:
+    pending: deque[Future[list[Finding]]] = deque()
+    try:
+        for batch in batches:
+            pending.append(executor.submit(_scan_configured, config, batch))
+            if len(pending) > in_flight:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        for future in pending:  # abandoned (an error, or the consumer stopped): not run
+            future.cancel()
 
 
 def _chain(first: list[Blob], second: list[Blob] | None, rest: Iterator[list[Blob]]) -> Iterator[list[Blob]]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from reposcrub.model import Finding, Rule, ScanResult, Severity
-from reposcrub.reporters.group import Group, Grouper, rank_groups
+from reposcrub.grouping import Grouper
+from reposcrub.reporters.group import Group, rank_groups
 from reposcrub.reporters.mask import SecretMask
 
 # C0 and C1 controls, DEL, line and paragraph separators, and bidirectional overrides
