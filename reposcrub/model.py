@@ -25,7 +25,8 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-CATEGORIES = ("secret", "host", "ident", "pii", "marker", "file", "meta")
+CATEGORIES = ("secret", "cloud", "host", "ident", "pii", "marker", "file", "meta")
+DOCUMENTED_EXAMPLE = "documented-example"  # Finding.kind of a value published in documentation
 
 # Where a finding sits. "file" is blob content; the rest are git metadata.
 LOCATION_KINDS = ("file", "path", "message", "tag-message", "author", "committer", "ref")
@@ -94,6 +95,14 @@ class Rule:
     binary: bool = False  # may match binary content (magic bytes, path-only rules)
     # Severity by syntactic context, e.g. {"comment": LOW}; None drops the finding there.
     context_severity: tuple[tuple[str, Severity | None], ...] = ()
+    # Assignment rules: the value given to a key matching key_pattern (a normalised key, see
+    # parse/assignments.py), whatever the syntax; value_pattern is what the value must be.
+    key_pattern: str | None = None
+    key_allow: tuple[str, ...] = ()  # keys that match key_pattern but name something else
+    value_pattern: str | None = None
+    value_quoted: bool | None = None  # only quoted literals (True), only bare values (False)
+    # Values published in documentation (value, where): reported at info, as such.
+    documented: tuple[tuple[str, str], ...] = ()
 
     @property
     def redacts(self) -> bool:
@@ -122,6 +131,7 @@ class Finding:
     ref: str | None = None
     note: str = ""
     oid: str | None = None  # the blob scanned, for history findings
+    kind: str = ""  # "documented-example": a value published in documentation, not a leak
     # The matched bytes, kept for the scrubber only. Never rendered by any reporter.
     value: bytes = field(default=b"", repr=False, compare=False)
     start: int = field(default=0, repr=False, compare=False)

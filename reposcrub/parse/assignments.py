@@ -1,0 +1,110 @@
+"""Key -> value extraction: every assignment whose key names a credential, in any syntax.
+
+``Extractor.extract(data, path)`` gives (key, value span) records, the same whatever the
+syntax: ``password = "x"``, ``define('DB_PASSWORD', 'x')``, ``<add key="ApiKey" value="x"/>``,
+``export TOKEN=x``, ``PASS := x``, ``- KEY=x``, ``"A=1\\nKEY=x"``. Keys are normalised
+(lower case, words joined by ``_``, camelCase split) and prefixed with their YAML parents or
+INI section, so a rule names the key it wants, not how the assignment is written.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+from reposcrub.delta import Windows, matches_in
+from reposcrub.parse.grammar import LOCATOR_WORDS, Grammar, build
+from reposcrub.parse.keypath import family_for, key_path, normalise
+
+MAX_KEY = 200  # longer "keys" are not names
+MAX_VALUE = 4096
+_ATTR = re.compile(r"""([A-Za-z_][\w:.-]{0,100})[ \t\r\n]*=[ \t\r\n]*(?:"([^"<>]{0,4096})"|'([^'<>]{0,4096})')""")
+_KEY_ATTRS = frozenset({"key", "name", "id"})
+_NOT_KEYS = _KEY_ATTRS | {"type", "class", "for", "value", "xmlns", "href", "src", "autocomplete", "placeholder"}
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A value given to a key: the value's span in the blob (contents, without quotes)."""
+
+    key: str  # normalised: "spring_datasource_password"
+    start: int
+    end: int
+    quoted: bool  # a quoted literal, rather than a bare token of a config or shell line
+    syntax: str  # the grammar alternative that found it ("assign", "line", "element", ...)
+
+
+class Extractor:
+    """Finds assignments; one per worker (compiled grammars are kept, per family)."""
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self.words = tuple(sorted({w.lower() for w in (*LOCATOR_WORDS, *words) if w and w.isprintable()}))
+        self._grammars: dict[str, tuple[Grammar, Any, list[tuple[int, str, list[tuple[int, bool]]]]]] = {}
+        self._locator = re.compile("|".join(re.escape(w) for w in self.words), re.IGNORECASE)
+
+    def _grammar(self, family: str) -> tuple[Grammar, Any, list[tuple[int, str, list[tuple[int, bool]]]]]:
+        if family not in self._grammars:
+            grammar = build(family, self.words)
+            options = re2.Options()
+            options.max_mem = 256 << 20
+            compiled = re2.compile(grammar.source.encode(), options)
+            index = {name.decode(): i for name, i in compiled.groupindex.items()}
+            groups = []
+            for i, alt in enumerate(grammar.alternatives):
+                values = [(index[f"v{i}{s}"], alt.quoted and s != "r") for s in ("", "t", "s", "b", "e", "r")
+                          if f"v{i}{s}" in index]
+                groups.append((index[f"k{i}"], alt.name, values))
+            self._grammars[family] = (grammar, compiled, groups)
+        return self._grammars[family]
+
+    def extract(self, data: bytes, path: str, windows: Windows | None = None) -> list[Assignment]:
+        """Assignments in data (only inside windows, when given) as path's format writes them."""
+        family = family_for(path)
+        _, compiled, groups = self._grammar(family)
+        out: list[Assignment] = []
+        for match in matches_in(compiled, data, windows):
+            for key_group, syntax, values in groups:
+                start, end = match.span(key_group)
+                if start < 0:
+                    continue
+                if syntax == "tag":
+                    out.extend(self._tag(data, start, end))
+                else:
+                    out.extend(self._one(data, path, family, match, start, end, syntax, values))
+                break
+        return out
+
+    def _one(self, data: bytes, path: str, family: str, match: Any, start: int, end: int, syntax: str,
+             values: list[tuple[int, bool]]) -> Iterator[Assignment]:
+        if end - start > MAX_KEY:
+            return
+        for group, quoted in values:
+            low, high = match.span(group)
+            if low >= 0:
+                if high - low > MAX_VALUE:
+                    return
+                key = normalise(data[start:end].decode("utf-8", "replace"))
+                key = key_path(data, start, path, family, key)
+                yield Assignment(key, low, high, quoted, syntax)
+                return
+
+    def _tag(self, data: bytes, start: int, end: int) -> Iterator[Assignment]:
+        """key="ApiKey" value="..." pairs and password="..." attributes of one tag."""
+        text = data[start:end].decode("utf-8", "surrogateescape")
+        attrs = [(m.group(1).lower(), m.start(2) if m.group(2) is not None else m.start(3), m.group(2) or m.group(3) or "")
+                 for m in _ATTR.finditer(text)]
+        named = next((v for n, _, v in attrs if n in _KEY_ATTRS and self._locator.search(v)), None)
+        for name, offset, value in attrs:
+            if not value:
+                continue
+            if name == "value" and named is not None:
+                key = named
+            elif name not in _NOT_KEYS and self._locator.search(name):
+                key = name
+            else:
+                continue
+            low = start + len(text[:offset].encode("utf-8", "surrogateescape"))
+            yield Assignment(normalise(key), low, low + len(value.encode("utf-8", "surrogateescape")), True, "tag")

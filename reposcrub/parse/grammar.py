@@ -1,0 +1,107 @@
+"""The assignment grammars: how a key is given a value in each family of formats.
+
+Each grammar is an RE2 alternative with a key group and a value group, so that matching
+stays linear-time on any input; a family's alternatives are compiled into one pattern and
+found in one pass. A key must contain one of the locator words (credential words such as
+``pass``, ``token``, ``key``, plus the rules' own keywords), which keeps the number of
+matches, and the Python work per match, small in ordinary code.
+
+Values are literals only: a quoted string anywhere, a bare token only where the format
+makes bare values literal (env, INI, properties, YAML, shell, Makefile, text), never in
+code, where a bare word is an expression.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Words a credential's key contains; the rules add their own keywords to these.
+LOCATOR_WORDS = (
+    "pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "login", "sig", "salt", "session",
+    "cookie", "jwt", "bearer", "seed", "otp", "sas", "dsn", "conn", "account", "tenant", "subscription",
+    "project", "bucket",
+)
+
+FAMILIES = ("code", "json", "shell", "config", "properties", "xml", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """One way of writing an assignment. ``quoted`` says whether its value group holds a
+    quoted literal's contents (True), a bare token (False)."""
+
+    name: str
+    regex: str  # with {key} and {value} placeholders for the groups
+    quoted: bool
+
+
+_NAME = r"[A-Za-z0-9_$@.\-]|\[[ \t]*[:\"'`]?|\\?[\"'`]?[ \t]*\]"  # a key path: dots, dashes, [ 'brackets' ]
+_DQ = r'"(?:[^"\\\n]|\\.)*"'
+_SQ = r"'(?:[^'\\\n]|\\.)*'"
+_PREFIX = r"(?:[rRbBuUfF]{1,2}|@|\$|L|u8)?"
+# A quoted literal: the value group is the contents, between the quotes.
+_QUOTED = (r'(?:"""(?P<{value}t>[^"\n]*)"""|' + _PREFIX + r'"(?P<{value}>(?:[^"\\\n]|\\.)*)"|' + _PREFIX
+           + r"'(?P<{value}s>(?:[^'\\\n]|\\.)*)'|`(?P<{value}b>[^`\n]*)`|\\\"(?P<{value}e>[^\"\\\s]*)\\\")")
+_TYPE = r"(?:[ \t]*:[ \t]*&?(?:'static[ \t]+)?[A-Za-z_][\w.]*(?:<[\w., ]*>)?\??|[ \t]+(?:string|\[\]byte))?"
+_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|\|\|=|\?\?=|=|:|<-)[ \t]*"
+_LINE_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|!=|=|:)[ \t]*"
+_BARE_TO_EOL = r"(?P<{value}>[^\s\"'`][^\s]*?)[ \t]*(?:[ \t][#;][^\n]*)?\r?$"
+_LINE_START = r"^[ \t]*(?:(?:export|set|setenv|local|readonly|declare(?:[ \t]+-[a-zA-Z]+)*|typeset|ENV|ARG|-)[ \t]+|\$env:)?"
+
+_ASSIGN = Alternative("assign", r"(?P<{key}>{name})\\?[\"'`]?" + _TYPE + _OP + _QUOTED, True)
+# key = value anywhere on a line, bare: in text and config, "?q=api_key = x&...", "set KEY = x"
+_ASSIGN_BARE = Alternative("assign-bare", r"(?P<{key}>{name})[\"'`]?[ \t]*(?:=>|:=|=)[ \t]*"
+                           r"(?P<{value}>[^\s\"'`&;<>()\[\]{},\\=][^\s\"'`&;<>()\[\]{},\\]*)", False)
+_PAIR = Alternative("pair", r"[\"'`](?P<{key}>{name})[\"'`][ \t]*,[ \t]*" + _QUOTED, True)
+# HTTPBasicAuth("user", "password"), auth=("user", "password"), new NetworkCredential("u", "p")
+_CRED_CALL = Alternative("credential-call", r"(?P<{key}>{name})[ \t]*(?:=[ \t]*)?\([ \t]*(?:" + _DQ + "|" + _SQ
+                         + r")[ \t]*,[ \t]*" + _QUOTED + r"[ \t]*\)", True)
+# setPassword("..."), .apiKey("..."), withToken('...')
+_SETTER = Alternative("setter", r"(?P<{key}>{name})[ \t]*\([ \t]*" + _QUOTED + r"[ \t]*[,)]", True)
+# "X-Api-Key: value" inside a string (a header)
+_HEADER = Alternative("header", r"[\"'`](?P<{key}>{name}):[ \t]*(?P<{value}>[^\s\"'`](?:[^\"'`\n]*[^\s\"'`])?)[\"'`]", False)
+# KEY=value inside a string or a command: "A=1\nKEY=v", ?key=v&, -e KEY=v, -Dkey=v, --set key=v
+_INLINE = Alternative("inline", r"(?:\\n|[\"'`(\[,?&;]|(?:^|[ \t])(?:-e[ \t]+|--env[ \t=]+|--build-arg[ \t=]+|"
+                      r"--set(?:-string)?[ \t=]+|-D))(?P<{key}>{name})=(?P<{value}>[^\s\"'`\\&;<>]+)", False)
+_LINE = Alternative("line", "(?m:" + _LINE_START + r"[\"']?(?P<{key}>{name})[\"']?" + _LINE_OP
+                    + r"(?:" + _QUOTED + r"[ \t]*(?:[#;,][^\n]*)?\r?$|" + _BARE_TO_EOL.replace("{value}", "{value}r") + "))", True)
+_SPACED = Alternative("spaced", r"(?m:^[ \t]*(?:setenv|ENV)[ \t]+(?P<{key}>{name})[ \t]+" + _BARE_TO_EOL + ")", False)
+_PROPERTY = Alternative("property", r"(?m:^[ \t]*(?P<{key}>{name})[ \t]+(?P<{value}>[^\s=:][^\s]*)[ \t]*\r?$)", False)
+_PLIST = Alternative("plist", r"<key>[ \t]*(?P<{key}>{name})[ \t]*</key>\s*<string>(?P<{value}>[^<]*)</string>", True)
+_TEXT = r"[ \t\r\n]*(?P<{value}>[^<\s](?:[^<]*[^<\s])?)[ \t\r\n]*</"
+_ELEMENT = Alternative("element", r"<(?P<{key}>[\w:.-]*{kw}[\w:.-]*)(?:[ \t\r\n][^<>]*[^/<>])?>" + _TEXT, True)
+_NAMED_ELEMENT = Alternative("named-element", r"<[A-Za-z_][\w:.-]*[ \t\r\n][^<>]*?\b(?:name|key|id)[ \t\r\n]*=[ \t\r\n]*"
+                             r"[\"'](?P<{key}>[^\"'<>]*{kw}[^\"'<>]*)[\"'](?:[^<>]*[^/<>])?>" + _TEXT, True)
+# The attributes of a tag that holds a key word, parsed in Python: key="..." value="...", password="...".
+_TAG = Alternative("tag", r"<[A-Za-z_][\w:.-]*(?P<{key}>[ \t\r\n][^<>]*{kw}[^<>]*?)(?P<{value}>)/?>", False)
+
+_GRAMMARS: dict[str, tuple[Alternative, ...]] = {
+    "code": (_PAIR, _CRED_CALL, _ASSIGN, _SETTER, _HEADER, _INLINE),
+    "json": (_ASSIGN, _PAIR, _HEADER, _INLINE),
+    "shell": (_LINE, _SPACED, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
+    "config": (_LINE, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
+    "properties": (_LINE, _PROPERTY, _ASSIGN, _ASSIGN_BARE, _INLINE),
+    "xml": (_PLIST, _ELEMENT, _NAMED_ELEMENT, _TAG, _INLINE),
+    "text": (_LINE, _PAIR, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE, _PLIST, _ELEMENT, _NAMED_ELEMENT, _TAG),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """One family's alternatives compiled into one RE2 pattern (source here; compiled by the caller)."""
+
+    family: str
+    source: str
+    alternatives: tuple[Alternative, ...]
+
+
+def build(family: str, words: Iterable[str]) -> Grammar:
+    """The grammar of a family whose keys must hold one of words (case-insensitive literals)."""
+    kw = "(?i:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+    name = f"(?:{_NAME})*{kw}(?:{_NAME})*"
+    parts = []
+    for i, alt in enumerate(_GRAMMARS[family]):
+        text = alt.regex.replace("{name}", name).replace("{kw}", kw)
+        parts.append("(?:" + text.replace("{key}", f"k{i}").replace("{value}", f"v{i}") + ")")
+    return Grammar(family, "|".join(parts), _GRAMMARS[family])
