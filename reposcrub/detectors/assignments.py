@@ -48,7 +48,7 @@ class AssignmentRules:
         self._compile_regex = compile_regex
         self._documented = documented
         self._compiled: list[_KeyRule | None] = [None] * len(self.rules)
-        self._extractor = Extractor(k for r in self.rules for k in r.keywords if not k.startswith("re:"))
+        self._extractor = Extractor()
         self._parsers: Any = None  # tree-sitter parsers, made when a code file first needs one
 
     def _rule(self, index: int) -> _KeyRule:

@@ -16,11 +16,12 @@ from typing import Any
 import re2
 
 from reposcrub.delta import Windows, matches_in
-from reposcrub.parse.grammar import LOCATOR_WORDS, Grammar, build
+from reposcrub.parse.grammar import LOCATOR_WORDS, Grammar, build, ending
 from reposcrub.parse.keypath import family_for, key_path, normalise
 
 MAX_KEY = 200  # longer "keys" are not names
 MAX_VALUE = 4096
+_MEMO = 50_000  # normalised keys kept: the same few keys recur thousands of times
 _ATTR = re.compile(r"""([A-Za-z_][\w:.-]{0,100})[ \t\r\n]*=[ \t\r\n]*(?:"([^"<>]{0,4096})"|'([^'<>]{0,4096})')""")
 _KEY_ATTRS = frozenset({"key", "name", "id"})
 _NOT_KEYS = _KEY_ATTRS | {"type", "class", "for", "value", "xmlns", "href", "src", "autocomplete", "placeholder"}
@@ -41,9 +42,12 @@ class Extractor:
     """Finds assignments; one per worker (compiled grammars are kept, per family)."""
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        self.words = tuple(sorted({w.lower() for w in (*LOCATOR_WORDS, *words) if w and w.isprintable()}))
+        """words: more words a credential's key may end with (short or odd ones are left out)."""
+        extra = {w.lower() for w in words if len(w) >= 5 and w.replace("_", "").isalnum()}
+        self.words = tuple(sorted({*LOCATOR_WORDS, *extra}))
         self._grammars: dict[str, tuple[Grammar, Any, list[tuple[int, str, list[tuple[int, bool]]]]]] = {}
-        self._locator = re.compile("|".join(re.escape(w) for w in self.words), re.IGNORECASE)
+        self._locator = re.compile(f"(?:{ending(self.words)})$")
+        self._normalised: dict[bytes, str] = {}
 
     def _grammar(self, family: str) -> tuple[Grammar, Any, list[tuple[int, str, list[tuple[int, bool]]]]]:
         if family not in self._grammars:
@@ -72,24 +76,32 @@ class Extractor:
                     continue
                 if syntax == "tag":
                     out.extend(self._tag(data, start, end))
-                else:
-                    out.extend(self._one(data, path, family, match, start, end, syntax, values))
+                elif end - start <= MAX_KEY:
+                    found = self._one(data, path, family, match, start, end, syntax, values)
+                    if found is not None:
+                        out.append(found)
                 break
         return out
 
     def _one(self, data: bytes, path: str, family: str, match: Any, start: int, end: int, syntax: str,
-             values: list[tuple[int, bool]]) -> Iterator[Assignment]:
-        if end - start > MAX_KEY:
-            return
+             values: list[tuple[int, bool]]) -> Assignment | None:
         for group, quoted in values:
             low, high = match.span(group)
             if low >= 0:
                 if high - low > MAX_VALUE:
-                    return
-                key = normalise(data[start:end].decode("utf-8", "replace"))
-                key = key_path(data, start, path, family, key)
-                yield Assignment(key, low, high, quoted, syntax)
-                return
+                    return None
+                key = key_path(data, start, path, family, self.normalise(data[start:end]))
+                return Assignment(key, low, high, quoted, syntax)
+        return None
+
+    def normalise(self, raw: bytes) -> str:
+        """normalise(), remembered: the same few keys recur thousands of times in a repository."""
+        key = self._normalised.get(raw)
+        if key is None:
+            if len(self._normalised) >= _MEMO:
+                self._normalised.clear()
+            key = self._normalised[raw] = normalise(raw.decode("utf-8", "replace"))
+        return key
 
     def _tag(self, data: bytes, start: int, end: int) -> Iterator[Assignment]:
         """key="ApiKey" value="..." pairs and password="..." attributes of one tag."""

@@ -9,6 +9,10 @@ matches, and the Python work per match, small in ordinary code.
 Values are literals only: a quoted string anywhere, a bare token only where the format
 makes bare values literal (env, INI, properties, YAML, shell, Makefile, text), never in
 code, where a bare word is an expression.
+
+A key must end with a locator word (digits may follow: password2): credentials are named
+by their last word (db_password, apiKey, SLACK_BOT_TOKEN), and an ending keeps words that
+merely contain one (description, keyboard) out, so ordinary code makes few matches.
 """
 from __future__ import annotations
 
@@ -16,12 +20,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Words a credential's key contains; the rules add their own keywords to these.
+# The words a credential's key ends with: a key_pattern rule sees only such keys (see
+# docs/rules.md). "key" and "pw" alone name too much ({ key: 'id' } in every table
+# definition): they need a word before them.
 LOCATOR_WORDS = (
-    "pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "login", "sig", "salt", "session",
-    "cookie", "jwt", "bearer", "seed", "otp", "sas", "dsn", "conn", "account", "tenant", "subscription",
-    "project", "bucket",
+    "pass", "passwd", "password", "passwort", "passphrase", "pwd", "secret", "secrets", "token", "tokens",
+    "apikey", "auth", "authorization", "cred", "creds", "credential", "credentials", "login", "cookie", "jwt",
+    "bearer", "account_id", "accountid", "subscription_id", "subscriptionid", "tenant_id", "tenantid",
+    "project_id", "projectid",
 )
+_AFTER_A_WORD = ("key", "pw")
 
 FAMILIES = ("code", "json", "shell", "config", "properties", "xml", "text")
 
@@ -49,9 +57,10 @@ _LINE_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|!=|=|:)[ \t]*"
 _BARE_TO_EOL = r"(?P<{value}>[^\s\"'`][^\s]*?)[ \t]*(?:[ \t][#;][^\n]*)?\r?$"
 _LINE_START = r"^[ \t]*(?:(?:export|set|setenv|local|readonly|declare(?:[ \t]+-[a-zA-Z]+)*|typeset|ENV|ARG|-)[ \t]+|\$env:)?"
 
-_ASSIGN = Alternative("assign", r"(?P<{key}>{name})\\?[\"'`]?" + _TYPE + _OP + _QUOTED, True)
+_CLOSE = r"(?:\\?[\"'`]?[ \t]*\])?\\?[\"'`]?"  # the end of a quoted or bracketed key: ['password'], "token"
+_ASSIGN = Alternative("assign", r"(?P<{key}>{name})" + _CLOSE + _TYPE + _OP + _QUOTED, True)
 # key = value anywhere on a line, bare: in text and config, "?q=api_key = x&...", "set KEY = x"
-_ASSIGN_BARE = Alternative("assign-bare", r"(?P<{key}>{name})[\"'`]?[ \t]*(?:=>|:=|=)[ \t]*"
+_ASSIGN_BARE = Alternative("assign-bare", r"(?P<{key}>{name})" + _CLOSE + r"[ \t]*(?:=>|:=|=)[ \t]*"
                            r"(?P<{value}>[^\s\"'`&;<>()\[\]{},\\=][^\s\"'`&;<>()\[\]{},\\]*)", False)
 _PAIR = Alternative("pair", r"[\"'`](?P<{key}>{name})[\"'`][ \t]*,[ \t]*" + _QUOTED, True)
 # HTTPBasicAuth("user", "password"), auth=("user", "password"), new NetworkCredential("u", "p")
@@ -70,9 +79,9 @@ _SPACED = Alternative("spaced", r"(?m:^[ \t]*(?:setenv|ENV)[ \t]+(?P<{key}>{name
 _PROPERTY = Alternative("property", r"(?m:^[ \t]*(?P<{key}>{name})[ \t]+(?P<{value}>[^\s=:][^\s]*)[ \t]*\r?$)", False)
 _PLIST = Alternative("plist", r"<key>[ \t]*(?P<{key}>{name})[ \t]*</key>\s*<string>(?P<{value}>[^<]*)</string>", True)
 _TEXT = r"[ \t\r\n]*(?P<{value}>[^<\s](?:[^<]*[^<\s])?)[ \t\r\n]*</"
-_ELEMENT = Alternative("element", r"<(?P<{key}>[\w:.-]*{kw}[\w:.-]*)(?:[ \t\r\n][^<>]*[^/<>])?>" + _TEXT, True)
+_ELEMENT = Alternative("element", r"<(?:[\w.-]*:)?(?P<{key}>{name})(?:[ \t\r\n][^<>]*[^/<>])?>" + _TEXT, True)
 _NAMED_ELEMENT = Alternative("named-element", r"<[A-Za-z_][\w:.-]*[ \t\r\n][^<>]*?\b(?:name|key|id)[ \t\r\n]*=[ \t\r\n]*"
-                             r"[\"'](?P<{key}>[^\"'<>]*{kw}[^\"'<>]*)[\"'](?:[^<>]*[^/<>])?>" + _TEXT, True)
+                             r"[\"'](?P<{key}>{name})[\"'](?:[^<>]*[^/<>])?>" + _TEXT, True)
 # The attributes of a tag that holds a key word, parsed in Python: key="..." value="...", password="...".
 _TAG = Alternative("tag", r"<[A-Za-z_][\w:.-]*(?P<{key}>[ \t\r\n][^<>]*{kw}[^<>]*?)(?P<{value}>)/?>", False)
 
@@ -96,10 +105,18 @@ class Grammar:
     alternatives: tuple[Alternative, ...]
 
 
+def ending(words: Iterable[str]) -> str:
+    """A regex for the end of a credential's key: a locator word, then at most three digits."""
+    ordered = sorted(set(words) - set(_AFTER_A_WORD), key=lambda w: (-len(w), w))
+    endings = [re.escape(w) for w in ordered] + [rf"[A-Za-z0-9][_.-]?{w}" for w in _AFTER_A_WORD]
+    return f"(?i:{'|'.join(endings)})[0-9]{{0,3}}"
+
+
 def build(family: str, words: Iterable[str]) -> Grammar:
-    """The grammar of a family whose keys must hold one of words (case-insensitive literals)."""
-    kw = "(?i:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
-    name = f"(?:{_NAME})*{kw}(?:{_NAME})*"
+    """The grammar of a family whose keys end with one of words (case-insensitive literals)."""
+    vocabulary = set(words) | set(_AFTER_A_WORD)
+    kw = "(?i:" + "|".join(re.escape(w) for w in sorted(vocabulary, key=lambda w: (-len(w), w))) + ")"
+    name = f"(?:{_NAME})*{ending(vocabulary)}"
     parts = []
     for i, alt in enumerate(_GRAMMARS[family]):
         text = alt.regex.replace("{name}", name).replace("{kw}", kw)
