@@ -41,7 +41,7 @@ _PLACEHOLDER = re.compile(
 _X_RUN = re.compile(r"xxxxxx|XXXXXX")
 # Bounded repeats: these run on candidate values, which a hostile file can make long.
 _TEMPLATE = re.compile(r"\$\{[^{}]{0,200}\}|\{\{[^{}]{0,200}\}\}|%\([^()]{0,100}\)[sd]|^\$[A-Za-z_]|^%[A-Z_]{1,100}%$|"
-                       r"\{[A-Za-z_]{1,100}\}|\#\{[^{}]{0,200}\}|@[A-Za-z_]{1,100}@")
+                       r"\{[A-Za-z_]{1,100}\}|\#\{[^{}]{0,200}\}|@[A-Za-z_][A-Za-z0-9_.-]{0,100}@")
 _CODE = re.compile(r"[()\[\]]|^(?:self|this|os|env|process|config|settings|params|args|request)\.|^[a-z_]+(?:\.[a-z_]+)+$")
 _IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$|^[a-z]+(?:-[a-z]+)+(?:-v?[0-9]+)?$")
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)
