@@ -27,7 +27,8 @@ LOCATOR_WORDS = (
     "pass", "passwd", "password", "passwort", "passphrase", "pwd", "secret", "secrets", "token", "tokens",
     "apikey", "auth", "authorization", "cred", "creds", "credential", "credentials", "login", "cookie", "jwt",
     "bearer", "account_id", "accountid", "subscription_id", "subscriptionid", "tenant_id", "tenantid",
-    "project_id", "projectid",
+    "project_id", "projectid", "cloud_project", "gcp_project", "gcloud_project", "google_project", "firebase_project",
+    "bucket", "bucket_name", "bucketname",
 )
 _AFTER_A_WORD = ("key", "pw")
 
