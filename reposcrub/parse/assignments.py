@@ -90,8 +90,10 @@ class Extractor:
             if low >= 0:
                 if high - low > MAX_VALUE:
                     return None
-                key = key_path(data, start, path, family, self.normalise(data[start:end]))
-                return Assignment(key, low, high, quoted, syntax)
+                key = self.normalise(data[start:end])
+                if syntax == "connect-call":
+                    key += "_password"  # the third argument of a connect call is its password
+                return Assignment(key_path(data, start, path, family, key), low, high, quoted, syntax)
         return None
 
     def normalise(self, raw: bytes) -> str:

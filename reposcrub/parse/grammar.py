@@ -28,7 +28,7 @@ LOCATOR_WORDS = (
     "apikey", "auth", "authorization", "cred", "creds", "credential", "credentials", "login", "cookie", "jwt",
     "bearer", "account_id", "accountid", "subscription_id", "subscriptionid", "tenant_id", "tenantid",
     "project_id", "projectid", "cloud_project", "gcp_project", "gcloud_project", "google_project", "firebase_project",
-    "bucket", "bucket_name", "bucketname",
+    "bucket", "bucket_name", "bucketname", "salt",
 )
 _AFTER_A_WORD = ("key", "pw")
 
@@ -59,7 +59,9 @@ _BARE_TO_EOL = r"(?P<{value}>[^\s\"'`][^\s]*?)[ \t]*(?:[ \t][#;][^\n]*)?\r?$"
 _LINE_START = r"^[ \t]*(?:(?:export|set|setenv|local|readonly|declare(?:[ \t]+-[a-zA-Z]+)*|typeset|ENV|ARG|-)[ \t]+|\$env:)?"
 
 _CLOSE = r"(?:\\?[\"'`]?[ \t]*\])?\\?[\"'`]?"  # the end of a quoted or bracketed key: ['password'], "token"
-_ASSIGN = Alternative("assign", r"(?P<{key}>{name})" + _CLOSE + _TYPE + _OP + _QUOTED, True)
+# A lookup with a literal fallback: process.env.X || '...', $_ENV['X'] ?? '...', getenv("X") or "..."
+_FALLBACK = r"(?:[A-Za-z_$][\w.$]*(?:\[[^\]\n]{0,80}\]|\([^)\n]{0,80}\))?[ \t]*(?:\|\||\?\?|\bor\b|\?:)[ \t]*)?"
+_ASSIGN = Alternative("assign", r"(?P<{key}>{name})" + _CLOSE + _TYPE + _OP + _FALLBACK + _QUOTED, True)
 # key = value anywhere on a line, bare: in text and config, "?q=api_key = x&...", "set KEY = x"
 _ASSIGN_BARE = Alternative("assign-bare", r"(?P<{key}>{name})" + _CLOSE + r"[ \t]*(?:=>|:=|=)[ \t]*"
                            r"(?P<{value}>[^\s\"'`&;<>()\[\]{},\\=][^\s\"'`&;<>()\[\]{},\\]*)", False)
@@ -74,6 +76,19 @@ _HEADER = Alternative("header", r"[\"'`](?P<{key}>{name}):[ \t]*(?P<{value}>[^\s
 # KEY=value inside a string or a command: "A=1\nKEY=v", ?key=v&, -e KEY=v, -Dkey=v, --set key=v
 _INLINE = Alternative("inline", r"(?:\\n|[\"'`(\[,?&;]|(?:^|[ \t])(?:-e[ \t]+|--env[ \t=]+|--build-arg[ \t=]+|"
                       r"--set(?:-string)?[ \t=]+|-D))(?P<{key}>{name})=(?P<{value}>[^\s\"'`\\&;<>]+)", False)
+# The same inside a string of code (a keyword argument's bare value is an expression, not a value)
+_INLINE_STRING = Alternative("inline", r"(?:\\n|[\"'`?&;])(?P<{key}>{name})=(?P<{value}>[^\s\"'`\\&;<>]+)", False)
+# The third argument of a database connect call is its password: getConnection(url, "user", "pw"),
+# new mysqli("host", "user", "pw"), new PDO($dsn, 'user', 'pw'), pymysql.connect("h", "u", "pw")
+_ARG = r"(?:\"[^\"\n]*\"|'[^'\n]*'|[A-Za-z_$][\w.$]*)"
+_CONNECT = Alternative("connect-call", r"(?P<{key}>(?:[A-Za-z_$][\w$]*(?:\.|::|->))*(?i:getconnection|connect|mysqli|pdo|"
+                       r"mysql_connect|mysqli_connect|pg_connect|mssql_connect|oci_connect|sqlsrv_connect))[ \t]*\([ \t]*"
+                       + _ARG + r"[ \t]*,[ \t]*" + _ARG + r"[ \t]*,[ \t]*" + _QUOTED, True)
+# name: KEY / value: ... pairs (Kubernetes env lists, ECS task definitions, CI variables)
+_NAME_VALUE = Alternative("name-value", r"(?m:^[ \t]*-?[ \t]*[\"']?name[\"']?[ \t]*:[ \t]*[\"']?(?P<{key}>{name})[\"']?[ \t]*,?\r?\n"
+                          r"[ \t]*[\"']?value[\"']?[ \t]*:[ \t]*(?:" + _QUOTED + r"|(?P<{value}r>[^\s\"'`{{\[][^\s]*?)[ \t]*\r?$))", True)
+_NAME_VALUE_JSON = Alternative("name-value", r"[\"']name[\"'][ \t]*:[ \t]*[\"'](?P<{key}>{name})[\"'][ \t]*,\s*"
+                               r"[\"']value[\"'][ \t]*:[ \t]*" + _QUOTED, True)
 _LINE = Alternative("line", "(?m:" + _LINE_START + r"[\"']?(?P<{key}>{name})[\"']?" + _LINE_OP
                     + r"(?:" + _QUOTED + r"[ \t]*(?:[#;,][^\n]*)?\r?$|" + _BARE_TO_EOL.replace("{value}", "{value}r") + "))", True)
 _SPACED = Alternative("spaced", r"(?m:^[ \t]*(?:setenv|ENV)[ \t]+(?P<{key}>{name})[ \t]+" + _BARE_TO_EOL + ")", False)
@@ -87,10 +102,10 @@ _NAMED_ELEMENT = Alternative("named-element", r"<[A-Za-z_][\w:.-]*[ \t\r\n][^<>]
 _TAG = Alternative("tag", r"<[A-Za-z_][\w:.-]*(?P<{key}>[ \t\r\n][^<>]*{kw}[^<>]*?)(?P<{value}>)/?>", False)
 
 _GRAMMARS: dict[str, tuple[Alternative, ...]] = {
-    "code": (_PAIR, _CRED_CALL, _ASSIGN, _SETTER, _HEADER, _INLINE),
-    "json": (_ASSIGN, _PAIR, _HEADER, _INLINE),
+    "code": (_PAIR, _CONNECT, _CRED_CALL, _ASSIGN, _SETTER, _HEADER, _INLINE_STRING),
+    "json": (_NAME_VALUE_JSON, _ASSIGN, _PAIR, _HEADER, _INLINE),
     "shell": (_LINE, _SPACED, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
-    "config": (_LINE, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
+    "config": (_NAME_VALUE, _LINE, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
     "properties": (_LINE, _PROPERTY, _ASSIGN, _ASSIGN_BARE, _INLINE),
     "xml": (_PLIST, _ELEMENT, _NAMED_ELEMENT, _TAG, _INLINE),
     "text": (_LINE, _PAIR, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE, _PLIST, _ELEMENT, _NAMED_ELEMENT, _TAG),
@@ -106,10 +121,11 @@ class Grammar:
     alternatives: tuple[Alternative, ...]
 
 
-def ending(words: Iterable[str]) -> str:
-    """A regex for the end of a credential's key: a locator word, then at most three digits."""
-    ordered = sorted(set(words) - set(_AFTER_A_WORD), key=lambda w: (-len(w), w))
-    endings = [re.escape(w) for w in ordered] + [rf"[A-Za-z0-9][_.-]?{w}" for w in _AFTER_A_WORD]
+def ending(words: Iterable[str], after_a_word: Iterable[str] = _AFTER_A_WORD) -> str:
+    """A regex for the end of a credential's key: a locator word, then at most three digits.
+    Words in after_a_word only count after another word (api_key, not key)."""
+    ordered = sorted(set(words) - set(after_a_word), key=lambda w: (-len(w), w))
+    endings = [re.escape(w) for w in ordered] + [rf"[A-Za-z0-9][_.-]?{w}" for w in after_a_word]
     return f"(?i:{'|'.join(endings)})[0-9]{{0,3}}"
 
 
@@ -117,7 +133,9 @@ def build(family: str, words: Iterable[str]) -> Grammar:
     """The grammar of a family whose keys end with one of words (case-insensitive literals)."""
     vocabulary = set(words) | set(_AFTER_A_WORD)
     kw = "(?i:" + "|".join(re.escape(w) for w in sorted(vocabulary, key=lambda w: (-len(w), w))) + ")"
-    name = f"(?:{_NAME})*{ending(vocabulary)}"
+    # In code "key" alone names anything ({ key: 'id' }); in config and markup it may name the secret
+    # of its parent ("Jwt": {"Key": ...}), which the key path then says.
+    name = f"(?:{_NAME})*{ending(vocabulary, _AFTER_A_WORD if family == 'code' else ())}"
     parts = []
     for i, alt in enumerate(_GRAMMARS[family]):
         text = alt.regex.replace("{name}", name).replace("{kw}", kw)

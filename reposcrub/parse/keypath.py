@@ -25,6 +25,7 @@ _CAMEL_UPPER = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 _SECTION = re.compile(rb"\[([A-Za-z0-9_. \"'-]{1,100})\][ \t]*\r?\n")
 _YAML_PARENT = re.compile(rb"^([ \t]*)(?:-[ \t]+)?[\"']?([A-Za-z0-9_.-]{1,100})[\"']?[ \t]*:[ \t]*(?:#.*)?$")
+_JSON_KEY = re.compile(rb'"([A-Za-z0-9_.$@ -]{1,100})"\s*:\s*\Z')
 _LOOK_BACK = 16 << 10  # bytes searched for a section or parents: bounded, so many keys cost linear time
 _MAX_PARENTS = 6
 
@@ -54,10 +55,12 @@ def normalise(raw: str) -> str:
 
 
 def key_path(data: bytes, start: int, path: str, family: str, key: str) -> str:
-    """key with the YAML parents or INI/TOML section it sits under, nearest last."""
+    """key with the YAML or JSON parents or INI/TOML section it sits under, nearest last."""
     if path.endswith(_YAML):
         parents = _yaml_parents(data, start)
-    elif family in ("config", "properties") and not path.endswith(_YAML):
+    elif family == "json":
+        parents = _json_parents(data, start)
+    elif family in ("config", "properties"):
         parents = _section(data, start)
     else:
         return key
@@ -96,6 +99,29 @@ def _yaml_parents(data: bytes, start: int) -> list[str]:
                 break  # a less indented value, not a parent: nothing above belongs to the key
             parents.append(normalise(match.group(2).decode("utf-8", "replace")))
             indent = own
+    return parents[::-1]
+
+
+def _json_parents(data: bytes, start: int) -> list[str]:
+    """Keys of the objects holding start ("Jwt": {"Key": ...} -> jwt), read back at most
+    _LOOK_BACK bytes; strings are skipped roughly (a brace inside one may mislead)."""
+    low = max(0, start - _LOOK_BACK)
+    depth = 0
+    parents: list[str] = []
+    i = start - 1
+    while i >= low and len(parents) < _MAX_PARENTS:
+        c = data[i]
+        if c in b"}]":
+            depth += 1
+        elif c in b"{[":
+            if depth:
+                depth -= 1
+            elif c == 0x7B:  # an enclosing object: its key precedes it
+                match = _JSON_KEY.search(data, max(low, i - 200), i)
+                if match is None:
+                    break
+                parents.append(normalise(match.group(1).decode("utf-8", "replace")))
+        i -= 1
     return parents[::-1]
 
 
