@@ -24,13 +24,13 @@ from dataclasses import dataclass
 # docs/rules.md). "key" and "pw" alone name too much ({ key: 'id' } in every table
 # definition): they need a word before them.
 LOCATOR_WORDS = (
-    "pass", "passwd", "password", "passwort", "passphrase", "pwd", "secret", "secrets", "token", "tokens",
+    "pass", "passwd", "password", "passwort", "passphrase", "pwd", "pw", "secret", "secrets", "token", "tokens",
     "apikey", "auth", "authorization", "cred", "creds", "credential", "credentials", "login", "cookie", "jwt",
     "bearer", "account_id", "accountid", "subscription_id", "subscriptionid", "tenant_id", "tenantid",
     "project_id", "projectid", "cloud_project", "gcp_project", "gcloud_project", "google_project", "firebase_project",
     "bucket", "bucket_name", "bucketname", "salt",
 )
-_AFTER_A_WORD = ("key", "pw")
+_AFTER_A_WORD = ("key",)
 
 FAMILIES = ("code", "json", "shell", "config", "properties", "xml", "text")
 
@@ -105,7 +105,7 @@ _GRAMMARS: dict[str, tuple[Alternative, ...]] = {
     "code": (_PAIR, _CONNECT, _CRED_CALL, _ASSIGN, _SETTER, _HEADER, _INLINE_STRING),
     "json": (_NAME_VALUE_JSON, _ASSIGN, _PAIR, _HEADER, _INLINE),
     "shell": (_LINE, _SPACED, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
-    "config": (_NAME_VALUE, _LINE, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
+    "config": (_LINE, _NAME_VALUE, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
     "properties": (_LINE, _PROPERTY, _ASSIGN, _ASSIGN_BARE, _INLINE),
     "xml": (_PLIST, _ELEMENT, _NAMED_ELEMENT, _TAG, _INLINE),
     "text": (_LINE, _PAIR, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE, _PLIST, _ELEMENT, _NAMED_ELEMENT, _TAG),
@@ -114,10 +114,13 @@ _GRAMMARS: dict[str, tuple[Alternative, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class Grammar:
-    """One family's alternatives compiled into one RE2 pattern (source here; compiled by the caller)."""
+    """One family's grammar, as RE2 sources (compiled by the caller): `scan` finds where an
+    assignment is, any alternative, with no groups (RE2's DFA alone: fast); `parts[i]` is
+    alternative i with its key and value groups, run only where `scan` matched."""
 
     family: str
-    source: str
+    scan: str
+    parts: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
 
 
@@ -137,7 +140,11 @@ def build(family: str, words: Iterable[str]) -> Grammar:
     # of its parent ("Jwt": {"Key": ...}), which the key path then says.
     name = f"(?:{_NAME})*{ending(vocabulary, _AFTER_A_WORD if family == 'code' else ())}"
     parts = []
-    for i, alt in enumerate(_GRAMMARS[family]):
+    for alt in _GRAMMARS[family]:
         text = alt.regex.replace("{name}", name).replace("{kw}", kw)
-        parts.append("(?:" + text.replace("{key}", f"k{i}").replace("{value}", f"v{i}") + ")")
-    return Grammar(family, "|".join(parts), _GRAMMARS[family])
+        parts.append("(?:" + text.replace("{key}", "k").replace("{value}", "v") + ")")
+    scan = _GROUP.sub("(?:", "|".join(parts))
+    return Grammar(family, scan, tuple(parts), _GRAMMARS[family])
+
+
+_GROUP = re.compile(r"\(\?P<[A-Za-z0-9_]+>")

@@ -25,8 +25,9 @@ _CAMEL_UPPER = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 _SECTION = re.compile(rb"\[([A-Za-z0-9_. \"'-]{1,100})\][ \t]*\r?\n")
 _YAML_PARENT = re.compile(rb"^([ \t]*)(?:-[ \t]+)?[\"']?([A-Za-z0-9_.-]{1,100})[\"']?[ \t]*:[ \t]*(?:#.*)?$")
+_BRACES = re.compile(rb"[{}\[\]]")
 _JSON_KEY = re.compile(rb'"([A-Za-z0-9_.$@ -]{1,100})"\s*:\s*\Z')
-_LOOK_BACK = 16 << 10  # bytes searched for a section or parents: bounded, so many keys cost linear time
+_LOOK_BACK = 4 << 10  # bytes searched for a section or parents: bounded, so many keys cost linear time
 _MAX_PARENTS = 6
 
 
@@ -108,20 +109,17 @@ def _json_parents(data: bytes, start: int) -> list[str]:
     low = max(0, start - _LOOK_BACK)
     depth = 0
     parents: list[str] = []
-    i = start - 1
-    while i >= low and len(parents) < _MAX_PARENTS:
-        c = data[i]
-        if c in b"}]":
+    braces = [(m.start(), m.group()) for m in _BRACES.finditer(data, low, start)]
+    for at, brace in reversed(braces):
+        if brace in (b"}", b"]"):
             depth += 1
-        elif c in b"{[":
-            if depth:
-                depth -= 1
-            elif c == 0x7B:  # an enclosing object: its key precedes it
-                match = _JSON_KEY.search(data, max(low, i - 200), i)
-                if match is None:
-                    break
-                parents.append(normalise(match.group(1).decode("utf-8", "replace")))
-        i -= 1
+        elif depth:
+            depth -= 1
+        elif brace == b"{":  # an enclosing object: its key precedes it
+            match = _JSON_KEY.search(data, max(low, at - 200), at)
+            if match is None or len(parents) >= _MAX_PARENTS:
+                break
+            parents.append(normalise(match.group(1).decode("utf-8", "replace")))
     return parents[::-1]
 
 
