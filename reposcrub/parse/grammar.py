@@ -65,7 +65,9 @@ _ASSIGN = Alternative("assign", r"(?P<{key}>{name})" + _CLOSE + _TYPE + _OP + _F
 # key = value anywhere on a line, bare: in text and config, "?q=api_key = x&...", "set KEY = x"
 _ASSIGN_BARE = Alternative("assign-bare", r"(?P<{key}>{name})" + _CLOSE + r"[ \t]*(?:=>|:=|=)[ \t]*"
                            r"(?P<{value}>[^\s\"'`&;<>()\[\]{},\\=][^\s\"'`&;<>()\[\]{},\\]*)", False)
-_PAIR = Alternative("pair", r"[\"'`](?P<{key}>{name})[\"'`][ \t]*,[ \t]*" + _QUOTED, True)
+# define('DB_PASSWORD', '...'), setProperty("api.key", "..."), { "password", "..." }: right after the
+# opening parenthesis or brace, so a list of names ("user", "password", "email") is no pair
+_PAIR = Alternative("pair", r"[({][ \t]*[\"'`](?P<{key}>{name})[\"'`][ \t]*,[ \t]*" + _QUOTED, True)
 # HTTPBasicAuth("user", "password"), auth=("user", "password"), new NetworkCredential("u", "p")
 _CRED_CALL = Alternative("credential-call", r"(?P<{key}>{name})[ \t]*(?:=[ \t]*)?\([ \t]*(?:" + _DQ + "|" + _SQ
                          + r")[ \t]*,[ \t]*" + _QUOTED + r"[ \t]*\)", True)
@@ -103,7 +105,7 @@ _TAG = Alternative("tag", r"<[A-Za-z_][\w:.-]*(?P<{key}>[ \t\r\n][^<>]*{kw}[^<>]
 
 _GRAMMARS: dict[str, tuple[Alternative, ...]] = {
     "code": (_PAIR, _CONNECT, _CRED_CALL, _ASSIGN, _SETTER, _HEADER, _INLINE_STRING),
-    "json": (_NAME_VALUE_JSON, _ASSIGN, _PAIR, _HEADER, _INLINE),
+    "json": (_NAME_VALUE_JSON, _ASSIGN, _HEADER, _INLINE),
     "shell": (_LINE, _SPACED, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
     "config": (_LINE, _NAME_VALUE, _ASSIGN, _ASSIGN_BARE, _HEADER, _INLINE),
     "properties": (_LINE, _PROPERTY, _ASSIGN, _ASSIGN_BARE, _INLINE),
