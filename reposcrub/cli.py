@@ -243,7 +243,7 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("--category", type=str, default=None, help="Only this category (secret, host, ident, pii, marker, file).")
+@click.option("--category", type=str, default=None, help="Only this category (secret, cloud, host, ident, pii, marker, file).")
 def rules_list(category: str | None) -> None:
     """Print every rule: id, severity and name."""
     from reposcrub.rules import load_rules

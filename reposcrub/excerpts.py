@@ -31,7 +31,7 @@ def capture(root: Path, findings: Sequence[Finding], rules: Sequence[Rule], arou
     chosen = chosen[:limit]
     if not chosen:
         return {}
-    engine = Engine([r for r in rules if r.redacts and r.pattern])
+    engine = Engine([r for r in rules if r.redacts and (r.pattern or r.key_pattern)])
     out: Excerpts = {}
     for data, items in _contents(root, chosen):
         lines = data.split(b"\n")

@@ -32,7 +32,8 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-CATEGORIES = ("secret", "host", "ident", "pii", "marker", "file", "meta")
+CATEGORIES = ("secret", "cloud", "host", "ident", "pii", "marker", "file", "meta")
+DOCUMENTED_EXAMPLE = "documented-example"  # Finding.kind of a value published in documentation
 
 # Where a finding sits. "file" is blob content; the rest are git metadata.
 LOCATION_KINDS = ("file", "path", "message", "tag-message", "author", "committer", "ref")
@@ -110,6 +111,14 @@ class Rule:
     confidence: str = "medium"
     # What to do about a finding, shown with it.
     remediation: str = ""
+    # Assignment rules: the value given to a key matching key_pattern (a normalised key, see
+    # parse/assignments.py), whatever the syntax; value_pattern is what the value must be.
+    key_pattern: str | None = None
+    key_allow: tuple[str, ...] = ()  # keys that match key_pattern but name something else
+    value_pattern: str | None = None
+    value_quoted: bool | None = None  # only quoted literals (True), only bare values (False)
+    # Values published in documentation (value, where): reported at info, as such.
+    documented: tuple[tuple[str, str], ...] = ()
 
     @property
     def redacts(self) -> bool:
@@ -139,6 +148,7 @@ class Finding:
     note: str = ""
     oid: str | None = None  # the blob scanned, for history findings
     group: str = ""  # grouping.py's key, set on a finding that crossed processes without its value
+    kind: str = ""  # "documented-example": a value published in documentation, not a leak
     # The matched bytes, kept for the scrubber only. Never rendered by any reporter.
     value: bytes = field(default=b"", repr=False, compare=False)
     start: int = field(default=0, repr=False, compare=False)

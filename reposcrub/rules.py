@@ -28,6 +28,7 @@ _FIELDS = {
     "secret_group", "entropy", "path_pattern", "magic", "filters", "allow", "detector",
     "replacement", "tags", "examples", "negative_examples", "binary", "context_severity",
     "place_severity", "holding_severity", "confidence", "remediation",
+    "key_pattern", "key_allow", "value_pattern", "value_quoted", "documented",
 }
 _CONTEXTS = ("string", "comment", "identifier", "other", "text")
 _ID = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.-]*[a-z0-9]$")
@@ -183,6 +184,11 @@ def rule_from_dict(entry: Mapping[str, Any], source: str = "<rule>", compile_pat
         holding_severity=_severity_or_none(entry.get("holding_severity"), where),
         confidence=_confidence(entry, category, where),
         remediation=" ".join(str(entry.get("remediation") or REMEDIATION[category]).split()),
+        key_pattern=entry.get("key_pattern"),
+        key_allow=tuple(entry.get("key_allow", ())),
+        value_pattern=entry.get("value_pattern"),
+        value_quoted=entry.get("value_quoted"),
+        documented=_documented(entry.get("documented", ()), where),
     )
     _check(rule, where, compile_patterns)
     return rule
@@ -214,12 +220,14 @@ REMEDIATION = {
     "file": "Remove the file from the repository and its history (`reposcrub scrub` removes key and credential "
             "files); rotate anything it held.",
     "meta": "`reposcrub scrub` rewrites git metadata (messages, identities, ref names).",
+    "cloud": "Replace the account, project or bucket with a documentation value; `reposcrub scrub` replaces it "
+             "consistently through the whole history.",
 }
 _CONFIDENCE = ("low", "medium", "high")
 # How sure each category's matches are, unless a rule says: provider-formatted secrets and
 # file names are exact; a host or a name needs its context to be sure.
 _CATEGORY_CONFIDENCE = {"secret": "high", "file": "high", "ident": "high", "host": "medium", "pii": "medium",
-                        "marker": "medium", "meta": "medium"}
+                        "marker": "medium", "meta": "medium", "cloud": "high"}
 
 
 def _confidence(entry: Mapping[str, Any], category: str, where: str) -> str:
@@ -248,6 +256,16 @@ def _place_severity(raw: Any, where: str) -> tuple[tuple[str, Severity], ...]:
     return tuple((place, Severity.parse(str(value))) for place, value in sorted(raw.items()))
 
 
+def _documented(raw: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """[{value: ..., source: ...}]: values published in a provider's documentation."""
+    out = []
+    for item in raw if isinstance(raw, list) else [raw] if raw else []:
+        if not isinstance(item, Mapping) or not item.get("value") or not item.get("source"):
+            raise ReposcrubError(f"{where}: documented entries need a value and a source")
+        out.append((str(item["value"]), str(item["source"])))
+    return tuple(out)
+
+
 def _examples(raw: Iterable[Any]) -> tuple[Example, ...]:
     out = []
     for item in raw:
@@ -259,9 +277,13 @@ def _examples(raw: Iterable[Any]) -> tuple[Example, ...]:
 
 
 def _check(rule: Rule, where: str, compile_patterns: bool) -> None:
-    if not (rule.pattern or rule.path_pattern or rule.magic or rule.detector):
-        raise ReposcrubError(f"{where}: needs a pattern, path_pattern, magic or detector")
-    for label, regex in () if not compile_patterns else (("pattern", rule.pattern), ("path_pattern", rule.path_pattern), *(("allow", a) for a in rule.allow)):
+    if not (rule.pattern or rule.key_pattern or rule.path_pattern or rule.magic or rule.detector):
+        raise ReposcrubError(f"{where}: needs a pattern, key_pattern, path_pattern, magic or detector")
+    _check_key_fields(rule, where)
+    regexes = (("pattern", rule.pattern), ("path_pattern", rule.path_pattern), ("key_pattern", rule.key_pattern),
+               ("value_pattern", rule.value_pattern), *(("allow", a) for a in rule.allow),
+               *(("key_allow", a) for a in rule.key_allow))
+    for label, regex in regexes if compile_patterns else ():
         if regex is None:
             continue
         try:
@@ -281,3 +303,14 @@ def _check(rule: Rule, where: str, compile_patterns: bool) -> None:
     # Code detectors are tested in their own unit tests; data rules carry their proof.
     if rule.detector is None and (not rule.examples or not rule.negative_examples):
         raise ReposcrubError(f"{where}: every rule needs examples and negative_examples")
+
+
+def _check_key_fields(rule: Rule, where: str) -> None:
+    if rule.key_pattern is None and (rule.value_pattern is not None or rule.value_quoted is not None or rule.key_allow):
+        raise ReposcrubError(f"{where}: key_allow, value_pattern and value_quoted go with a key_pattern")
+    if rule.value_quoted not in (None, True, False):
+        raise ReposcrubError(f"{where}: value_quoted must be true or false")
+    if rule.key_pattern is not None and rule.detector is not None:
+        raise ReposcrubError(f"{where}: a key_pattern rule is run by the rule detector, not by {rule.detector!r}")
+    if rule.key_pattern is not None and any(k.startswith("re:") for k in rule.keywords) and not rule.pattern:
+        raise ReposcrubError(f"{where}: the keywords of a key_pattern rule are literals (they locate keys)")

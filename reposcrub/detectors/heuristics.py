@@ -41,7 +41,7 @@ _PLACEHOLDER = re.compile(
 _X_RUN = re.compile(r"xxxxxx|XXXXXX")
 # Bounded repeats: these run on candidate values, which a hostile file can make long.
 _TEMPLATE = re.compile(r"\$\{[^{}]{0,200}\}|\{\{[^{}]{0,200}\}\}|%\([^()]{0,100}\)[sd]|^\$[A-Za-z_]|^%[A-Z_]{1,100}%$|"
-                       r"\{[A-Za-z_]{1,100}\}|\#\{[^{}]{0,200}\}|@[A-Za-z_]{1,100}@")
+                       r"\{[A-Za-z_]{1,100}\}|\#\{[^{}]{0,200}\}|@[A-Za-z_][A-Za-z0-9_.-]{0,100}@")
 _CODE = re.compile(r"[()\[\]]|^(?:self|this|os|env|process|config|settings|params|args|request)\.|^[a-z_]+(?:\.[a-z_]+)+$")
 _IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$|^[a-z]+(?:-[a-z]+)+(?:-v?[0-9]+)?$")
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)
@@ -61,6 +61,18 @@ def shannon_entropy(text: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
 
 
+def longest_alnum_run(text: str) -> str:
+    """The longest run of ASCII letters and digits: the random part of most tokens."""
+    best, start = "", -1
+    for i, c in enumerate(text + " "):
+        if c.isascii() and c.isalnum():
+            start = i if start < 0 else start
+        elif start >= 0:
+            best = text[start:i] if i - start > len(best) else best
+            start = -1
+    return best
+
+
 def _ascending_run(text: str, length: int = 8) -> bool:
     """abcdefgh, 12345678: keyboard filler, never a random secret."""
     run = 1
@@ -72,7 +84,8 @@ def _ascending_run(text: str, length: int = 8) -> bool:
 
 
 def _placeholder(secret: str, line: str, path: str) -> bool:
-    return bool(_PLACEHOLDER.search(secret) or _X_RUN.search(secret)) or _ascending_run(secret)
+    # Counting runs are judged on the random part only: a Slack token's numeric ids may count up.
+    return bool(_PLACEHOLDER.search(secret) or _X_RUN.search(secret)) or _ascending_run(longest_alnum_run(secret))
 
 
 def _templated(secret: str, line: str, path: str) -> bool:

@@ -1,4 +1,4 @@
-"""The data-driven detector: every rule in rules/*.yaml with a pattern, path or magic."""
+"""The data-driven detector: every rule in rules/*.yaml with a pattern, key, path or magic."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -8,7 +8,8 @@ from typing import Any
 import re2
 
 from reposcrub.delta import matches_in, windowed_text
-from reposcrub.detectors.heuristics import FILTERS, shannon_entropy
+from reposcrub.detectors.assignments import AssignmentRules
+from reposcrub.detectors.gates import Documented, Gate, compile_gate
 from reposcrub.detectors.prefilter import KeywordPrefilter
 from reposcrub.findings import LineIndex, make_finding
 from reposcrub.model import Blob, Finding, Rule
@@ -22,7 +23,7 @@ class _Compiled:
     rule: Rule
     pattern: Any  # re2._Regexp: the binding ships no type information
     path: Any
-    allow: tuple[Any, ...]
+    gate: Gate
     group: int
 
 
@@ -31,15 +32,21 @@ def _compile(regex: str | None) -> Any:
 
 
 class RuleDetector:
-    """Runs pattern, path and magic-byte rules over a blob in one keyword-filtered pass."""
+    """Runs pattern, assignment (key_pattern), path and magic-byte rules over a blob in one
+    keyword-filtered pass."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self._content = [r for r in rules if r.pattern and not r.detector]
-        self._files = [r for r in rules if not r.pattern and not r.detector and (r.path_pattern or r.magic)]
+        keyed = [r for r in rules if r.key_pattern and not r.detector]
+        self._files = [r for r in rules if not r.pattern and not r.key_pattern and not r.detector
+                       and (r.path_pattern or r.magic)]
+        self._documented = Documented(rules)
         # Compiled on first use: a pre-commit run over a few files needs only a few rules.
         self._compiled: list[_Compiled | None] = [None] * len(self._content)
         self._file_compiled = [self._compile_rule(r) for r in self._files]
-        self._prefilter = KeywordPrefilter([r.keywords for r in self._content])
+        self._assignments = AssignmentRules(keyed, _compile, self._documented)
+        # One prefilter for both kinds: pattern rules first, then the assignment rules.
+        self._prefilter = KeywordPrefilter([r.keywords for r in self._content] + [r.keywords for r in keyed])
         # One pass over a path answers every path rule; most paths match none.
         self._path_set = re2.Set.SearchSet(_RE2_OPTIONS)
         self._path_rules: list[int] = []
@@ -52,12 +59,11 @@ class RuleDetector:
 
     @staticmethod
     def _compile_rule(rule: Rule) -> _Compiled:
-        allow = tuple(_compile(a) for a in rule.allow)
         pattern = _compile(rule.pattern)
         group = rule.secret_group
         if isinstance(group, str):
             group = pattern.groupindex[group.encode()]
-        return _Compiled(rule, pattern, _compile(rule.path_pattern), allow, group)
+        return _Compiled(rule, pattern, _compile(rule.path_pattern), compile_gate(rule, _compile), group)
 
     def detect(self, blob: Blob) -> Iterator[Finding]:
         yield from self._file_rules(blob)
@@ -73,19 +79,21 @@ class RuleDetector:
             c = self._file_compiled[index]
             if c.rule.magic is not None and not blob.data.startswith(c.rule.magic):
                 continue
-            if any(a.search(path) for a in c.allow):
+            if any(a.search(path) for a in c.gate.allow):
                 continue  # for file rules, allow patterns name paths that are fine
             yield make_finding(c.rule, blob, 0, 0, None)
 
     def _content_rules(self, blob: Blob) -> Iterator[Finding]:
         data = blob.data
         path = blob.path.encode("utf-8", "surrogateescape")
-        lines: LineIndex | None = None
+        lines = LineIndex(data)  # counts nothing until a finding asks
         windows = blob.windows
         if windows == ():
             return  # nothing changed since the version scanned before
         # Keywords are looked for where the patterns will run: in the windows, if any.
-        for index in sorted(self._prefilter.candidates(windowed_text(data, windows))):
+        wanted = self._prefilter.candidates(windowed_text(data, windows))
+        seen: set[tuple[str, int, int]] = set()
+        for index in sorted(i for i in wanted if i < len(self._content)):
             c = self._compiled[index]
             if c is None:
                 c = self._compiled[index] = self._compile_rule(self._content[index])
@@ -93,40 +101,20 @@ class RuleDetector:
                 continue
             for match in matches_in(c.pattern, data, windows):
                 start, end = match.span(c.group)
-                if start < 0 or end <= start or not self._accept(c, data, start, end, blob.path):
+                if start < 0 or end <= start:
                     continue
-                if lines is None:
-                    lines = LineIndex(data)
-                yield make_finding(c.rule, blob, start, end, lines)
-
-    @staticmethod
-    def _accept(c: _Compiled, data: bytes, start: int, end: int, path: str) -> bool:
-        value = data[start:end]
-        if any(a.search(value) for a in c.allow):
-            return False
-        rule = c.rule
-        if not rule.filters and rule.entropy is None:
-            return True
-        secret = value.decode("utf-8", "replace")
-        if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
-            return False
-        if rule.filters:
-            # Filters use Python's re on short strings: bounded inputs keep them linear.
-            line = _line_of(data, start).decode("utf-8", "replace")
-            short = secret[:FILTER_INPUT_MAX]
-            return not any(FILTERS[name](short, line, path) for name in rule.filters)
-        return True
-
-
-FILTER_INPUT_MAX = 1024
-
-
-def _line_of(data: bytes, offset: int) -> bytes:
-    """The line holding offset, cut to 2 KiB either side (minified files are one line)."""
-    low = max(0, offset - 2048)
-    start = data.rfind(b"\n", low, offset) + 1 or low
-    end = data.find(b"\n", offset, offset + 2048)
-    return data[start : end if end != -1 else min(len(data), offset + 2048)]
+                found = self._documented.finding(c.rule, blob, start, end, lines)
+                if found is None and c.gate.accepts(data, start, end, blob.path):
+                    found = make_finding(c.rule, blob, start, end, lines)
+                if found is not None:
+                    seen.add((found.rule_id, start, end))
+                    yield found
+        keyed = [i - len(self._content) for i in wanted if i >= len(self._content)]
+        if keyed:
+            for found in self._assignments.detect(blob, keyed, lines):
+                if (found.rule_id, found.start, found.end) not in seen:
+                    seen.add((found.rule_id, found.start, found.end))
+                    yield found
 
 
 def _is_binary(data: bytes) -> bool:

@@ -15,7 +15,7 @@ LEVEL = {
     Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note",
 }
 _CATEGORY_TEXT = {
-    "secret": "a credential", "host": "an internal host or address", "ident": "an organisation identifier",
+    "secret": "a credential", "cloud": "a cloud resource identifier", "host": "an internal host or address", "ident": "an organisation identifier",
     "pii": "personal data", "marker": "a confidentiality marker", "file": "a risky file", "meta": "git metadata",
 }
 _MAX_TAGS = 10  # code scanning shows 10 tags per rule

@@ -11,7 +11,7 @@ from reposcrub.scrub.sweep import Term, phrase_variants
 
 MIN_VALUE = 8  # shorter replaced values are too likely to occur by chance
 MIN_PEM_LINE = 16
-_VALUE_CATEGORIES = ("host", "pii")
+_VALUE_CATEGORIES = ("host", "pii", "cloud")
 
 
 def sweep_terms(profile: Profile, findings: Iterable[Finding], literals: Iterable[bytes]) -> list[Term]:

@@ -1,0 +1,7 @@
+region          = "eu-west-1"
+db_username     = "shop"
+db_password     = "⟪P:password⟫"
+datadog_api_key = "⟪P:hex32⟫"
+datadog_app_key = "⟪P:hex40⟫"
+cloudflare_api_token = "⟪P:b64url40⟫"
+instance_type   = "t3.medium"
