@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from reposcrub.model import Blob, Finding
 
@@ -38,3 +39,36 @@ def drop_inline_allowed(findings: Iterable[Finding], blob: Blob) -> Iterator[Fin
 
 def drop_baselined(findings: Iterable[Finding], accepted: frozenset[str]) -> list[Finding]:
     return [f for f in findings if f.fingerprint not in accepted]
+
+
+# Untrusted mode: what a submission ships to hide its own findings is reported, not obeyed.
+UNOBEYED_ALLOW = "an inline `reposcrub: allow` in the target would hide this; not obeyed (untrusted)"
+UNOBEYED_IGNORE = "the target's own .reposcrubignore would hide this; not obeyed (untrusted)"
+UNOBEYED_BASELINE = "the target's own baseline would hide this; not obeyed (untrusted)"
+UNOBEYED_PROFILE = "the target's own profile would disable or lower this rule; not obeyed (untrusted)"
+
+
+def with_note(finding: Finding, note: str) -> Finding:
+    return replace(finding, note=f"{finding.note}; {note}" if finding.note else note)
+
+
+def mark_inline_allowed(findings: Iterable[Finding], blob: Blob) -> Iterator[Finding]:
+    """Every finding kept; those a pragma would allow say so."""
+    if b"reposcrub" not in blob.data:
+        return iter(findings)
+    return (with_note(f, UNOBEYED_ALLOW) if inline_allowed(f, blob) else f for f in findings)
+
+
+def mark_shipped(findings: Iterable[Finding], ignore: Callable[[str], bool] | None, baseline: frozenset[str],
+                 lowered: Callable[[Finding], bool]) -> list[Finding]:
+    """Findings a submission's own ignore file, baseline or profile would hide, marked."""
+    out = []
+    for f in findings:
+        if ignore is not None and f.location in ("file", "path") and ignore(f.path):
+            f = with_note(f, UNOBEYED_IGNORE)
+        if f.fingerprint in baseline:
+            f = with_note(f, UNOBEYED_BASELINE)
+        if lowered(f):
+            f = with_note(f, UNOBEYED_PROFILE)
+        out.append(f)
+    return out

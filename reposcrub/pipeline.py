@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reposcrub import git
+from reposcrub import git, shipped
 from reposcrub.detectors.identifiers import name_words
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
-from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
+from reposcrub.nested import with_nested
+from reposcrub.model import Blob, Finding, Provenance, Rule, ScanResult, Severity
 from reposcrub.profile import Person, Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
 from reposcrub.scan import Engine, default_jobs, run
@@ -52,6 +53,10 @@ class ScanOptions:
     # A later version of a file is scanned only where it changed (its findings elsewhere are
     # the earlier version's). Scrub turns this off: it rewrites every blob that holds a value.
     changes_only: bool = True
+    # A submission's own .reposcrub.toml, .reposcrubignore, inline allows and baseline are
+    # reported, not obeyed: only the operator's profile and flags count (intake, the Action).
+    untrusted: bool = False
+    allow_foreign_owner: bool = False  # read repositories owned by another user (never their config)
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -103,7 +108,7 @@ def enabled_rules(options: ScanOptions, profile: Profile) -> list[Rule]:
 
 
 def resolve_profile(root: Path | None, options: ScanOptions) -> Profile:
-    profile = load_profile(root, options.profile_file)
+    profile = load_profile(None if options.untrusted else root, options.profile_file)
     if options.orgs or options.domains:
         profile = profile.merged(from_flags(options.orgs, options.domains))
     return profile
@@ -125,16 +130,17 @@ def scan_target(text: str, options: ScanOptions) -> ScanResult:
     path = Path(text)
     if path.is_file() and is_archive(path):
         return scan_archive(path, options, options.archive_limits)
-    return _scan(classify(path), options)
+    return _scan(classify(path, allow_foreign_owner=options.allow_foreign_owner), options)
 
 
 @dataclass
 class _Counters:
     files: int = 0
     bytes: int = 0
+    nested: list[str] = field(default_factory=list)  # folders holding repositories of their own
 
 
-def _scan(target: Target, options: ScanOptions) -> ScanResult:
+def _scan(target: Target, options: ScanOptions, depth: int = 0) -> ScanResult:
     started = time.perf_counter()
     profile = options.profile or resolve_profile(target.path if target.kind != "bare" else None, options)
     if target.kind != "folder" and options.profile is None and not options.staged:
@@ -143,17 +149,20 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
-    engine = Engine(rules, profile, history_context=not full_history)
+    engine = Engine(rules, profile, history_context=not full_history, obey_allows=not options.untrusted)
     notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)
     if options.progress is not None:
         blobs = _reporting(blobs, options.progress)
     findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
-    findings = _judge_identities(findings)
+    findings = _judge_identities(findings) + (_in_label(target, engine) if depth == 0 else [])
+    if options.untrusted:
+        findings, said = shipped.review(target.path if target.kind != "bare" else None, findings)
+        notes += said
     findings.sort(key=lambda f: f.sort_key())
     revision = head_revision(target.path) if target.kind != "folder" else None
-    return ScanResult(
+    result = ScanResult(
         target=target.label,
         findings=tuple(findings),
         rules=tuple(rules),
@@ -165,6 +174,18 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
         repository_uri=target.repository_uri,
         ranged=bool(options.rev_range or options.since),
     )
+    if not counters.nested:
+        return result
+    inner = replace(options, progress=None)
+    return with_nested(target.path, result, counters.nested, lambda t, d: _scan(t, inner, d), depth,
+                       options.allow_foreign_owner)
+
+
+def _in_label(target: Target, engine: Engine) -> list[Finding]:
+    """Secrets in the name the target was given (a folder named after a token): reported,
+    and so masked wherever reports print the name."""
+    blob = Blob(data=target.label.encode("utf-8", "surrogateescape"), provenance=Provenance(path="", location="path"))
+    return [replace(f, note="in the name of the scanned target") for f in engine.scan_blob(blob) if f.redacts]
 
 
 _IDENTITY = ("author", "committer")
@@ -177,8 +198,8 @@ def _own_email(target: Target, options: ScanOptions) -> str | None:
     """The committer's own e-mail, exempt from identity findings in a hook run."""
     if target.kind != "worktree" or not (options.staged or options.rev_range):
         return None
-    out = git.run(["config", "user.email"], cwd=target.path, check=False).strip()
-    return out.decode("utf-8", "replace").lower() or None
+    email = git.user_email(target.path)
+    return email.lower() if email else None
 
 
 def _judge_identities(findings: list[Finding]) -> list[Finding]:
@@ -208,16 +229,18 @@ def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Co
     if options.staged:
         if target.kind != "worktree":
             raise ReposcrubError(f"--staged needs a git work tree; {target.label} is not one")
-        staged = StagedSource(target.path, options.max_file_size, options.staged_paths)
+        staged = StagedSource(target.path, options.max_file_size, options.staged_paths, obey_ignore=not options.untrusted)
         yield from staged.blobs()
         counters.files, counters.bytes = staged.files_seen, staged.bytes_seen
         return
     skip: frozenset[str] = frozenset()
     commits_only = options.history and (options.rev_range or options.since) and target.kind != "folder"
     if target.kind in ("worktree", "folder") and not commits_only:
-        tree = WorktreeSource(target.path, max_file_size=options.max_file_size, use_git=target.kind == "worktree")
+        tree = WorktreeSource(target.path, max_file_size=options.max_file_size, use_git=target.kind == "worktree",
+                              obey_ignore=not options.untrusted)
         yield from tree.blobs()
-        counters.files, counters.bytes = tree.files_seen, tree.bytes_seen
+        counters.files, counters.bytes, counters.nested = tree.files_seen, tree.bytes_seen, tree.nested
+        notes.extend(tree.notes)
         skip = frozenset(tree.oids)
     if target.kind == "folder" or not options.history:
         return
@@ -234,7 +257,8 @@ def _history(target: Target, options: ScanOptions, skip: frozenset[str], notes: 
     scope = HistoryScope(since=options.since, rev_range=options.rev_range)
     keep = {e.lower() for e in profile.keep_identity}
     own = _own_email(target, options)
-    history = HistorySource(target.path, scope, options.max_file_size, skip_oids=skip, ignore=load_ignore(target.path),
+    ignore = None if options.untrusted else load_ignore(target.path)
+    history = HistorySource(target.path, scope, options.max_file_size, skip_oids=skip, ignore=ignore,
                             changes_only=options.changes_only,
                             keep_emails=frozenset(keep | ({own} if own else set())))
     yield from history.blobs()

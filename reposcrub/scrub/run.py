@@ -62,7 +62,7 @@ def scrub(target_text: str, options: ScrubOptions) -> ScrubResult:
     Raises:
         ReposcrubError: bad target or output, or a git step failed.
     """
-    local = None if is_url(target_text) else classify(Path(target_text))
+    local = None if is_url(target_text) else classify(Path(target_text), allow_foreign_owner=options.scan.allow_foreign_owner)
     check_out_dir(options.out, options.force, local.path if local else None)
     profile = resolve_profile(local.path if local and local.kind != "bare" else None, options.scan)
     profile = replace(profile, keep_identity=profile.keep_identity + options.keep_identity,
