@@ -274,6 +274,13 @@ def user_email(repo: Path) -> str | None:
     return proc.stdout.decode("utf-8", "replace").strip() or None
 
 
+def remote_urls(repo: Path) -> list[str]:
+    """remote.*.url values of the repository's own config (data: nothing is contacted)."""
+    layout = gitdir.locate(repo)
+    items = repository_config(layout) if layout is not None else []
+    return [v for k, v in items if k.startswith("remote.") and k.endswith(".url")]
+
+
 def git_message(stderr: bytes) -> str:
     """The line of git's complaint that says what is wrong (not its usage hint)."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
@@ -293,16 +300,17 @@ def toplevel(path: Path) -> Path | None:
     return path.resolve() if layout is not None and layout.work_tree is not None else None
 
 
-def shipped_files(root: Path, per_directory_ignores: bool = True) -> list[bytes]:
-    """Tracked files plus untracked files that are not ignored, relative to root.
-    Untracked nested repositories are listed as their folder, with a trailing slash."""
+def shipped_files(root: Path, per_directory_ignores: bool = True) -> list[tuple[bytes, bool]]:
+    """Tracked files plus untracked files that are not ignored, relative to root, each
+    with whether it is untracked. An untracked nested repository is listed as its folder,
+    with a trailing slash. Without per_directory_ignores, .gitignore files are not read."""
     excludes = ["--exclude-standard"] if per_directory_ignores else ["--exclude-from=" + os.devnull]
     if not per_directory_ignores and (info := gitdir.locate(root)) is not None:
         exclude = info.git_dir / "info" / "exclude"
         if exclude.is_file() and not exclude.is_symlink():
             excludes = [f"--exclude-from={exclude}"]
-    out = run(["ls-files", "-z", "--cached", "--others", *excludes, "--deduplicate"], cwd=root)
-    return [p for p in out.split(b"\0") if p]
+    out = run(["ls-files", "-z", "-t", "--cached", "--others", *excludes, "--deduplicate"], cwd=root)
+    return [(p[2:], p[:1] == b"?") for p in out.split(b"\0") if len(p) > 2]
 
 
 def split_stream(args: Sequence[str], cwd: Path, sep: bytes) -> Iterator[bytes]:

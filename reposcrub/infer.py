@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reposcrub import git
 from reposcrub.sources.gitwalk import commits_metadata
+from reposcrub.sources.safeopen import read_regular
 
 PUBLIC_MAIL = frozenset("""
 gmail.com googlemail.com yahoo.com yahoo.co.uk ymail.com hotmail.com hotmail.co.uk outlook.com live.com msn.com
@@ -56,12 +57,8 @@ def _holder(text: str) -> str | None:
 
 def scan_files(root: Path, files: Iterable[str], ev: Evidence) -> None:
     for rel in files:
-        path = root / rel
-        try:
-            if not path.is_file() or path.is_symlink() or path.stat().st_size > 1 << 20:
-                continue
-            data = path.read_bytes()
-        except OSError:
+        data = read_regular(root, rel, limit=(1 << 20) + 1)  # never through a link, never a FIFO
+        if data is None or len(data) > 1 << 20:
             continue
         name = rel.rsplit("/", 1)[-1]
         head = data[:4096].decode("utf-8", "replace")
@@ -118,9 +115,8 @@ def scan_history(repo: Path, ev: Evidence) -> None:
         for m in _TICKET.finditer(meta.message.decode("utf-8", "replace")):
             if m.group(1) not in _NOT_TICKETS:
                 ev.add("ticket_prefixes", m.group(1), "commit messages")
-    remotes = git.run(["config", "--get-regexp", r"^remote\..*\.url$"], cwd=repo, check=False).decode("utf-8", "replace")
-    for line in remotes.splitlines():
-        remote = _REMOTE.search(line.split(" ", 1)[-1])
+    for url in git.remote_urls(repo):  # read as data from the repository's own config
+        remote = _REMOTE.search(url)
         if remote:
             ev.add("names", remote.group("org"), "remote URLs")
 

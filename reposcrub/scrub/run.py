@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from reposcrub.model import ScanResult, Severity
 from reposcrub.pipeline import ScanOptions, enabled_rules, resolve_profile, scan_target, with_identity_people
 from reposcrub.profile import Profile
 from reposcrub.scan import Engine
-from reposcrub.scrub import materialize
+from reposcrub.scrub import materialize, outdir
 from reposcrub.scrub.clean import Cleaner
 from reposcrub.scrub.plan import Plan, build_plan, secret_file_rules
 from reposcrub.scrub.replace import Replacer
@@ -45,15 +44,8 @@ class ScrubResult:
 
 
 def check_out_dir(out: Path, force: bool, source: Path | None) -> None:
-    """Raises: ReposcrubError: out exists and is not empty (without force), or lies inside the input."""
-    if source is not None:
-        src, dst = source.resolve(), out.resolve()
-        if dst == src or src in dst.parents:
-            raise ReposcrubError(f"--out {out} is inside the input; choose a folder outside it")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        if not force:
-            raise ReposcrubError(f"--out {out} exists and is not empty; choose another folder or pass --force")
-        shutil.rmtree(out) if out.is_dir() else out.unlink()
+    """Raises: ReposcrubError: see outdir.prepare."""
+    outdir.prepare(out, force, [source] if source is not None else [])
 
 
 def scrub(target_text: str, options: ScrubOptions) -> ScrubResult:
@@ -63,28 +55,22 @@ def scrub(target_text: str, options: ScrubOptions) -> ScrubResult:
         ReposcrubError: bad target or output, or a git step failed.
     """
     local = None if is_url(target_text) else classify(Path(target_text), allow_foreign_owner=options.scan.allow_foreign_owner)
-    check_out_dir(options.out, options.force, local.path if local else None)
+    outdir.prepare(options.out, options.force, outdir.inputs(target_text, local.path if local else None))
     profile = resolve_profile(local.path if local and local.kind != "bare" else None, options.scan)
     profile = replace(profile, keep_identity=profile.keep_identity + options.keep_identity,
                       salt=options.salt if options.salt is not None else profile.salt)
-    tmp = Path(tempfile.mkdtemp(prefix="reposcrub-scrub-"))
-    try:
-        _make_out(options.out)
-        if local is not None and local.kind == "folder":
-            return materialize.scrub_folder(local.path, options, profile)
-        return _scrub_git(target_text, local.path if local else None, tmp, options, profile)
-    except BaseException:
-        shutil.rmtree(options.out, ignore_errors=True)  # interrupted or failed: no partial output
-        raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _make_out(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReposcrubError(f"cannot create --out {out}: {exc.strerror}; choose a folder you can write") from None
+    with outdir.work_dir(options.out) as tmp:
+        try:
+            outdir.create(options.out)
+            if local is not None and local.kind == "folder":
+                result = materialize.scrub_folder(local.path, options, profile)
+            else:
+                result = _scrub_git(target_text, local.path if local else None, tmp, options, profile)
+        except BaseException:
+            shutil.rmtree(options.out, ignore_errors=True)  # interrupted or failed: no partial output
+            raise
+        outdir.finish(options.out)
+        return result
 
 
 def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubOptions, profile: Profile) -> ScrubResult:
@@ -120,7 +106,7 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
 def _verify(pristine: Path, options: ScrubOptions, scan_opts: ScanOptions, plan: Plan,
             commit_map: dict[str, str], rules: list) -> Verification:  # type: ignore[type-arg]
     v = Verification()
-    after = scan_target(str(options.out), replace(scan_opts, baseline=frozenset()))
+    after = scan_target(str(options.out), replace(scan_opts, baseline=frozenset(), untrusted=True))
     judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, v)
     v.problems += [f"unreachable object left: {line}" for line in unreachable_objects(options.out)]
     v.problems += [f"{path} parsed without errors before scrubbing and not after" for path in plan.broken_syntax]
@@ -136,5 +122,5 @@ def _commit_map_file(out: Path, commit_map: dict[str, str]) -> Path | None:
         return None
     path = out.parent / f"{out.name}.commit-map"
     lines = ["old new"] + [f"{old} {new}" for old, new in sorted(commit_map.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outdir.write_beside(path, "\n".join(lines) + "\n")
     return path

@@ -384,10 +384,11 @@ def _defuse(repo: Path, root: Path, notes: _Notes) -> None:
         if (git_dir / rel).is_file():
             (git_dir / rel).unlink()
             notes.add("links to objects outside the archive removed", str((git_dir / rel).relative_to(root)))
-    config = git_dir / "config"
-    if config.is_file() and git.run(["config", "--file", str(config), "--get", "core.worktree"], cwd=root, check=False).strip():
-        git.run(["config", "--file", str(config), "--unset-all", "core.worktree"], cwd=root, check=False)
-        notes.add("core.worktree (a work tree outside the archive) ignored in", str(config.relative_to(root)))
+    for config in (git_dir / "config", git_dir / "config.worktree"):  # the second with extensions.worktreeConfig
+        if config.is_file() and not config.is_symlink() and git.run(
+                ["config", "--file", str(config), "--get-all", "core.worktree"], cwd=root, check=False).strip():
+            git.run(["config", "--file", str(config), "--unset-all", "core.worktree"], cwd=root, check=False)
+            notes.add("core.worktree (a work tree outside the archive) ignored in", str(config.relative_to(root)))
 
 
 class _Notes:

@@ -52,23 +52,28 @@ class WorktreeSource:
         self._not_read: dict[str, list[str]] = {}
 
     def paths(self) -> Iterator[str]:
-        raw = self._git_paths() if self.is_git else self._walk()
-        for rel in raw:
+        for rel, _ in self._entries():
+            yield rel
+
+    def _entries(self) -> Iterator[tuple[str, bool]]:
+        """(path, whether its name is in no commit) for each file that would ship."""
+        raw = self._git_paths() if self.is_git else ((rel, True) for rel in self._walk())
+        for rel, untracked in raw:
             text = os.fsdecode(rel)
             if self.ignore is not None and self.ignore.match_file(text):
                 continue
-            yield text
+            yield text, untracked
 
-    def _git_paths(self) -> Iterator[bytes]:
+    def _git_paths(self) -> Iterator[tuple[bytes, bool]]:
         special = _special_ignore_files(self.root)
         if special:  # git would open it and wait (a FIFO) or read forever (a device)
             self.notes.append(f"{special[0]} is not a regular file: .gitignore files were not obeyed, "
                               "every untracked file was scanned")
-        for rel in git.shipped_files(self.root, per_directory_ignores=not special):
+        for rel, untracked in git.shipped_files(self.root, per_directory_ignores=not special):
             if rel.endswith(b"/"):  # an untracked folder with a repository of its own
                 self.nested.append(os.fsdecode(rel.rstrip(b"/")))
             else:
-                yield rel
+                yield rel, untracked
 
     def _walk(self) -> Iterator[bytes]:
         root = os.fsencode(self.root)
@@ -81,7 +86,12 @@ class WorktreeSource:
                     yield os.path.relpath(os.path.join(dirpath, name), root)
 
     def blobs(self) -> Iterator[Blob]:
-        for rel in self.paths():
+        """Each file's content, and the names of files no commit holds (history scans the
+        others' names): a secret in a file or folder name is a finding too."""
+        for rel, untracked in self._entries():
+            if untracked:
+                path = rel.replace(os.sep, "/")
+                yield Blob(data=path.encode("utf-8", "surrogateescape"), provenance=Provenance(path=path, location="path"))
             blob = self._read(rel)
             if blob is not None:
                 yield blob
