@@ -22,6 +22,8 @@ from reposcrub.errors import ReposcrubError
 _LINKED = ("objects", "refs", "packed-refs", "logs")
 # Never symbolic links in a repository reposcrub reads: each would make git read elsewhere.
 _MUST_BE_REAL = ("HEAD", "config", "objects", "refs", "packed-refs", "logs", "index", "shallow", "info", "commondir")
+# Files git opens and reads whole when they exist.
+_REGULAR = ("HEAD", "config", "index", "packed-refs", "shallow", "config.worktree")
 # Files that make git read another repository's objects or refs.
 _BORROWING = ("commondir", "objects/info/alternates", "objects/info/http-alternates")
 # Extensions git 2.39 knows; any other means a repository git (and reposcrub) cannot read right.
@@ -95,14 +97,22 @@ def check_contained(layout: Layout, deep: bool = True) -> None:
         if (layout.git_dir / rel).is_symlink():
             raise ReposcrubError(f"{layout.git_dir}/{rel} is a symbolic link; reposcrub reads only what is "
                                  "inside the repository: make a standalone copy (git clone --no-local) and scan that")
+    for rel in _REGULAR:  # git would wait on a FIFO, or read a device forever
+        try:
+            mode = (layout.git_dir / rel).lstat().st_mode
+        except OSError:
+            continue
+        if not stat.S_ISREG(mode):
+            raise ReposcrubError(f"{layout.git_dir}/{rel} is not a regular file; this repository cannot be read")
     for top in ("objects", "refs") if deep else ():
-        link = _first_symlink(layout.git_dir / top)
+        link = _first_special(layout.git_dir / top)
         if link is not None:
-            raise ReposcrubError(f"{link} is a symbolic link inside the git directory; reposcrub reads only what "
-                                 "is inside the repository: make a standalone copy (git clone --no-local) and scan that")
+            raise ReposcrubError(f"{link} is a symbolic link or special file inside the git directory; reposcrub "
+                                 "reads only regular files inside the repository: make a standalone copy "
+                                 "(git clone --no-local) and scan that")
 
 
-def _first_symlink(root: Path) -> Path | None:
+def _first_special(root: Path) -> Path | None:
     pending = [root]
     while pending:
         folder = pending.pop()
@@ -111,10 +121,10 @@ def _first_symlink(root: Path) -> Path | None:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_symlink():
-                return Path(entry.path)
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
+            elif not entry.is_file(follow_symlinks=False):  # a link, FIFO, socket or device
+                return Path(entry.path)
     return None
 
 

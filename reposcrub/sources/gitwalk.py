@@ -108,7 +108,10 @@ def parse_commit(oid: str, data: bytes) -> CommitMeta:
     author, committer = (fields.get(k, b"").rsplit(b" ", 2)[0] for k in (b"author", b"committer"))
     codec = _codec(fields.get(b"encoding", b""))
     if codec is not None:
-        author, committer, message = (_to_utf8(part, codec) for part in (author, committer, message))
+        author, committer = (part if _is_utf8(part) else _to_utf8(part, codec) for part in (author, committer))
+        decoded = _to_utf8(message, codec)
+        if decoded != message:  # both: a header may lie about plain text to garble it
+            message = message + b"\n\n" + decoded
     return CommitMeta(oid, author, committer, message)
 
 
@@ -121,6 +124,14 @@ def _codec(name: bytes) -> str | None:
         return codecs.lookup(text).name
     except LookupError:
         return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _to_utf8(data: bytes, codec: str) -> bytes:
