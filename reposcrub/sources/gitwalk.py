@@ -83,7 +83,8 @@ class CommitMeta:
     commit: str
     author: bytes
     committer: bytes
-    message: bytes
+    message: bytes  # in UTF-8 when the commit names an encoding Python knows
+    stored: bytes | None = None  # the message as stored, when that differs
 
 
 def commits_metadata(repo: Path, selection: Sequence[str]) -> Iterator[CommitMeta]:
@@ -110,8 +111,8 @@ def parse_commit(oid: str, data: bytes) -> CommitMeta:
     if codec is not None:
         author, committer = (part if _is_utf8(part) else _to_utf8(part, codec) for part in (author, committer))
         decoded = _to_utf8(message, codec)
-        if decoded != message:  # both: a header may lie about plain text to garble it
-            message = message + b"\n\n" + decoded
+        if decoded != message:  # both are scanned: a header may lie about plain text to garble it
+            return CommitMeta(oid, author, committer, decoded, stored=message)
     return CommitMeta(oid, author, committer, message)
 
 
