@@ -107,6 +107,19 @@ def enabled_rules(options: ScanOptions, profile: Profile) -> list[Rule]:
     return [replace(r, severity=overrides.get(r.id, r.severity)) for r in rules if r.id not in disabled]
 
 
+def verification_options(options: ScanOptions) -> ScanOptions:
+    """How scrub re-scans its copy: no suppression hides a secret there. Ignore files,
+    inline allows and baselines are reported, not obeyed, and the profile neither disables
+    nor lowers a secret rule: a secret left in place fails the verdict, saying why."""
+    profile = options.profile
+    if profile is not None:
+        secret = {r.id for r in builtin_rules() if r.redacts}
+        profile = replace(profile, disabled_rules=tuple(r for r in profile.disabled_rules if r not in secret),
+                          severity_overrides=tuple(o for o in profile.severity_overrides if o[0] not in secret))
+    return replace(options, profile=profile, baseline=frozenset(), untrusted=True,
+                   disabled_rules=options.disabled_rules - {r.id for r in builtin_rules() if r.redacts})
+
+
 def resolve_profile(root: Path | None, options: ScanOptions) -> Profile:
     profile = load_profile(None if options.untrusted else root, options.profile_file)
     if options.orgs or options.domains:

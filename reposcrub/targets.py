@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from reposcrub import git, gitdir, workdir
 from reposcrub.errors import ReposcrubError
@@ -83,6 +83,17 @@ def check_repository(layout: gitdir.Layout, allow_foreign_owner: bool = False) -
     gitdir.check_config(layout, git.repository_config(layout))
 
 
+def _without_credentials(text: str, url: str) -> str:
+    """text with url, and any password or query value of it, shown as strip_credentials shows them."""
+    text = text.replace(url, strip_credentials(url))
+    parts = urlsplit(url)
+    values = [parts.password or ""] + [p.partition("=")[2] for p in parts.query.split("&")] + [parts.fragment]
+    for value in sorted({v for v in values if v}, key=len, reverse=True):
+        for form in {value, unquote(value)}:
+            text = text.replace(form, redact(form) or "*")
+    return text
+
+
 @contextmanager
 def cloned(url: str) -> Iterator[Target]:
     """Mirror-clone url into a temporary directory that is removed afterwards.
@@ -97,6 +108,6 @@ def cloned(url: str) -> Iterator[Target]:
         dest = tmp / "repo.git"
         try:
             git.run(["clone", "--mirror", "--no-local", "--quiet", "--", url, str(dest)], cwd=tmp)
-        except ReposcrubError as exc:  # git's message may quote the URL with its password
-            raise ReposcrubError(str(exc).replace(url, strip_credentials(url))) from None
+        except ReposcrubError as exc:  # git's message may quote the URL, its password or its query
+            raise ReposcrubError(_without_credentials(str(exc), url)) from None
         yield Target(strip_credentials(url), dest, "bare", strip_credentials(url))

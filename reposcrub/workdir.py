@@ -72,7 +72,7 @@ def sweep(parent: Path, prefix: str) -> list[Path]:
             continue
         owner = _OWNER.match(entry.name[len(prefix):])
         if owner is not None and not _alive(int(owner.group(1)), int(owner.group(2))):
-            shutil.rmtree(entry.path, ignore_errors=True)
+            remove(Path(entry.path))  # a git child of the killed run may still be writing there
             removed.append(Path(entry.path))
     return removed
 

@@ -75,7 +75,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     """A plain folder in, a plain folder out: every shipped file, cleaned and renamed."""
     from dataclasses import replace as dc_replace
 
-    from reposcrub.pipeline import enabled_rules, scan_target
+    from reposcrub.pipeline import enabled_rules, scan_target, verification_options
     from reposcrub.scan import Engine
     from reposcrub.scrub.clean import Cleaner
     from reposcrub.scrub.plan import STUB, Plan, build_plan
@@ -113,6 +113,6 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     verification = None
     if options.verify:
         verification = Verification()
-        after = scan_target(str(options.out), dc_replace(scan_opts, untrusted=True))  # suppressions hide nothing here
+        after = scan_target(str(options.out), verification_options(scan_opts))  # no suppression hides a secret
         judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, verification)
     return ScrubResult(options.out, result, plan, verification, None, [])

@@ -8,7 +8,9 @@ from pathlib import Path
 from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import ScanResult, Severity
-from reposcrub.pipeline import ScanOptions, enabled_rules, resolve_profile, scan_target, with_identity_people
+from reposcrub.pipeline import (
+    ScanOptions, enabled_rules, resolve_profile, scan_target, verification_options, with_identity_people,
+)
 from reposcrub.profile import Profile
 from reposcrub.scan import Engine
 from reposcrub.scrub import materialize, outdir
@@ -106,7 +108,7 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
 def _verify(pristine: Path, options: ScrubOptions, scan_opts: ScanOptions, plan: Plan,
             commit_map: dict[str, str], rules: list) -> Verification:  # type: ignore[type-arg]
     v = Verification()
-    after = scan_target(str(options.out), replace(scan_opts, baseline=frozenset(), untrusted=True))
+    after = scan_target(str(options.out), verification_options(scan_opts))
     judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, v)
     v.problems += [f"unreachable object left: {line}" for line in unreachable_objects(options.out)]
     v.problems += [f"{path} parsed without errors before scrubbing and not after" for path in plan.broken_syntax]
