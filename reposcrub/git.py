@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from reposcrub import gitdir
+from reposcrub import gitdir, shadow as shadows
 from reposcrub.errors import ReposcrubError
 
 _SAFE_CONFIG = (
@@ -174,7 +174,7 @@ def _clone_source(args: list[str], env: dict[str, str], shadow: Path) -> list[st
     path = Path(unquote(urlsplit(source).path)) if source.startswith("file://") else Path(source)
     layout = gitdir.locate(path) if path.is_dir() else None
     if layout is not None:
-        _make_shadow(gitdir.Layout(layout.git_dir, None), env, shadow)
+        _make_shadow(gitdir.Layout(layout.git_dir, None, layout.common_dir), env, shadow)
         args[at] = str(shadow)
     return args
 
@@ -183,9 +183,9 @@ def _make_shadow(layout: gitdir.Layout, env: dict[str, str], shadow: Path) -> No
     gitdir.check_contained(layout, deep=False)
     items = repository_config(layout, env)
     gitdir.check_config(layout, items)
-    gitdir.make_shadow(layout, gitdir.shadow_config(layout, items), shadow)
-    if (layout.git_dir / "shallow").is_file():
-        gitdir.write_shallow(shadow, _true_shallow(layout, shadow, env))
+    shadows.make_shadow(layout, shadows.shadow_config(layout, items), shadow)
+    if (layout.common / "shallow").is_file():
+        shadows.write_shallow(shadow, _true_shallow(layout, shadow, env))
 
 
 def repository_config(layout: gitdir.Layout, env: dict[str, str] | None = None) -> list[tuple[str, str]]:
@@ -195,7 +195,7 @@ def repository_config(layout: gitdir.Layout, env: dict[str, str] | None = None) 
     Raises:
         ReposcrubError: git cannot parse it, or it is not a small regular file.
     """
-    items = _config_file(layout.git_dir / "config", env or safe_env())
+    items = _config_file(layout.common / "config", env or safe_env())
     if any(k == "extensions.worktreeconfig" and v.lower() in ("true", "1", "yes", "on") for k, v in items):
         items += _config_file(layout.git_dir / "config.worktree", env or safe_env())
     return items
@@ -227,7 +227,7 @@ def _config_file(path: Path, env: dict[str, str]) -> list[tuple[str, str]]:
 def _true_shallow(layout: gitdir.Layout, shadow: Path, env: dict[str, str]) -> list[str]:
     """Entries of the shallow file whose parents are missing: a shallow clone's real boundary.
     An entry whose parents are present would only hide history, as a graft does."""
-    listed = (layout.git_dir / "shallow").read_bytes()[:1 << 20].split()
+    listed = (layout.common / "shallow").read_bytes()[:1 << 20].split()
     if not listed:
         return []
     env = {**env, "GIT_DIR": str(shadow)}
@@ -306,7 +306,7 @@ def shipped_files(root: Path, per_directory_ignores: bool = True) -> list[tuple[
     with a trailing slash. Without per_directory_ignores, .gitignore files are not read."""
     excludes = ["--exclude-standard"] if per_directory_ignores else ["--exclude-from=" + os.devnull]
     if not per_directory_ignores and (info := gitdir.locate(root)) is not None:
-        exclude = info.git_dir / "info" / "exclude"
+        exclude = info.common / "info" / "exclude"
         if exclude.is_file() and not exclude.is_symlink():
             excludes = [f"--exclude-from={exclude}"]
     out = run(["ls-files", "-z", "-t", "--cached", "--others", *excludes, "--deduplicate"], cwd=root)

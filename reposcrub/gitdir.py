@@ -18,8 +18,6 @@ from pathlib import Path
 
 from reposcrub.errors import ReposcrubError
 
-# Linked into the shadow as they are: the data git needs to read history and the index.
-_LINKED = ("objects", "refs", "packed-refs", "logs")
 # Never symbolic links in a repository reposcrub reads: each would make git read elsewhere.
 _MUST_BE_REAL = ("HEAD", "config", "objects", "refs", "packed-refs", "logs", "index", "shallow", "info", "commondir")
 # Files git opens and reads whole when they exist.
@@ -33,22 +31,33 @@ _MAX_HEAD = 4096
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """A repository as found on disk: its git directory and, unless bare, its work tree."""
+    """A repository as found on disk: its git directory (HEAD, the index) and, unless
+    bare, its work tree. A linked work tree (``git worktree``) or a submodule's checkout
+    has a ``.git`` file naming its git directory, whose objects, refs and config may live
+    in a common directory: only one that names this work tree back is accepted."""
 
     git_dir: Path
     work_tree: Path | None
+    common_dir: Path | None = None  # objects, refs and config, when not in git_dir
+    linked: bool = False  # reached through a .git file
 
     @property
     def bare(self) -> bool:
         return self.work_tree is None
 
+    @property
+    def common(self) -> Path:
+        return self.common_dir or self.git_dir
+
 
 def locate(path: Path) -> Layout | None:
-    """path as a work tree root (path/.git a directory) or a bare repository; None when it
-    is neither. Never looks in parent folders: that is how a planted /tmp/.git gets read.
+    """path as a work tree root (path/.git a directory, or a .git file of a linked work
+    tree or submodule that its git directory names back) or a bare repository; None when
+    it is neither. Never looks in parent folders: that is how a planted /tmp/.git gets read.
 
     Raises:
-        ReposcrubError: path/.git is a symbolic link or a ``gitdir:`` file.
+        ReposcrubError: path/.git is a symbolic link, a broken git directory, or a
+            ``gitdir:`` file naming a git directory that is not this work tree's.
     """
     path = path.absolute()
     dot_git = path / ".git"
@@ -59,13 +68,52 @@ def locate(path: Path) -> Layout | None:
     if stat.S_ISLNK(st.st_mode):
         raise ReposcrubError(f"{path}/.git is a symbolic link to another folder; reposcrub reads only a "
                              "repository's own .git directory: scan the repository it points to instead")
-    if not stat.S_ISDIR(st.st_mode):
-        raise ReposcrubError(f"{path}/.git is a file (a 'gitdir:' link to a git directory elsewhere, as linked "
-                             "work trees and submodules have); scan the repository that holds it instead")
-    if not is_git_directory(dot_git):
+    if stat.S_ISREG(st.st_mode):
+        return _linked(path, dot_git)
+    if not stat.S_ISDIR(st.st_mode) or not is_git_directory(dot_git):
         raise ReposcrubError(f"{path}/.git is not a usable git directory (HEAD, objects or refs missing); "
                              "repair it, or remove it to scan the folder without history")
     return Layout(dot_git, path)
+
+
+def _linked(path: Path, dot_git: Path) -> Layout:
+    text = read_small(dot_git).decode("utf-8", "surrogateescape").strip()
+    refused = ReposcrubError(f"{dot_git} is a 'gitdir:' file naming a git directory that does not name this work "
+                             "tree back (not a linked work tree or submodule of it); reposcrub does not follow it: "
+                             "scan the repository it points to instead")
+    if not text.startswith("gitdir:"):
+        raise refused
+    git_dir = Path(os.path.normpath(path / text[len("gitdir:"):].strip()))
+    commondir = git_dir / "commondir"
+    if not stat.S_ISREG(_mode(git_dir / "HEAD")):
+        raise refused
+    if not os.path.lexists(commondir):  # a submodule's: its config's core.worktree names it back
+        return Layout(git_dir, path, None, linked=True)
+    back = read_small(git_dir / "gitdir").decode("utf-8", "surrogateescape").strip()
+    common = Path(os.path.normpath(git_dir / read_small(commondir).decode("utf-8", "surrogateescape").strip()))
+    if not back or Path(os.path.normpath(git_dir / back)).resolve() != dot_git.resolve() or not is_git_directory(common):
+        raise refused
+    return Layout(git_dir, path, common, linked=True)
+
+
+def _mode(path: Path) -> int:
+    try:
+        return path.lstat().st_mode
+    except OSError:
+        return 0
+
+
+def read_small(path: Path) -> bytes:
+    """A small regular file's bytes, opened without following a link or waiting on a FIFO."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ReposcrubError(f"cannot read {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise ReposcrubError(f"{path} is not a regular file; this repository cannot be read")
+        return stream.read(_MAX_HEAD)
 
 
 def is_git_directory(path: Path) -> bool:
@@ -83,31 +131,30 @@ def inside_work_tree(path: Path) -> bool:
 
 
 def check_contained(layout: Layout, deep: bool = True) -> None:
-    """Nothing in the git directory may lead git to another repository on this machine;
-    deep also walks objects/ and refs/ for symbolic links (once per target, not per call).
+    """Nothing in the git directories may lead git to another repository on this machine,
+    or make it wait; deep also walks objects/ and refs/ (once per target, not per call).
 
     Raises:
-        ReposcrubError: a borrowing file or a symbolic link where git data lives.
+        ReposcrubError: a borrowing file, a symbolic link or special file where git data lives.
     """
-    for rel in _BORROWING:
-        if os.path.lexists(layout.git_dir / rel):
-            raise ReposcrubError(f"{layout.git_dir}/{rel} makes git read another repository's objects or refs; "
-                                 "reposcrub refuses it: make a standalone copy (git clone --no-local) and scan that")
-    for rel in _MUST_BE_REAL:
-        if (layout.git_dir / rel).is_symlink():
-            raise ReposcrubError(f"{layout.git_dir}/{rel} is a symbolic link; reposcrub reads only what is "
-                                 "inside the repository: make a standalone copy (git clone --no-local) and scan that")
-    for rel in _REGULAR:  # git would wait on a FIFO, or read a device forever
-        try:
-            mode = (layout.git_dir / rel).lstat().st_mode
-        except OSError:
-            continue
-        if not stat.S_ISREG(mode):
-            raise ReposcrubError(f"{layout.git_dir}/{rel} is not a regular file; this repository cannot be read")
-    for top in ("objects", "refs") if deep else ():
-        link = _first_special(layout.git_dir / top)
-        if link is not None:
-            raise ReposcrubError(f"{link} is a symbolic link or special file inside the git directory; reposcrub "
+    for folder in dict.fromkeys((layout.git_dir, layout.common)):
+        for rel in _BORROWING:
+            if rel == "commondir" and folder == layout.git_dir and layout.common_dir is not None:
+                continue  # the link of a linked work tree, checked both ways by locate
+            if os.path.lexists(folder / rel):
+                raise ReposcrubError(f"{folder}/{rel} makes git read another repository's objects or refs; "
+                                     "reposcrub refuses it: make a standalone copy (git clone --no-local) and scan that")
+        for rel in _MUST_BE_REAL:
+            if (folder / rel).is_symlink():
+                raise ReposcrubError(f"{folder}/{rel} is a symbolic link; reposcrub reads only what is inside "
+                                     "the repository: make a standalone copy (git clone --no-local) and scan that")
+        for rel in _REGULAR:  # git would wait on a FIFO, or read a device forever
+            mode = _mode(folder / rel)
+            if mode and not stat.S_ISREG(mode):
+                raise ReposcrubError(f"{folder}/{rel} is not a regular file; this repository cannot be read")
+        special = _first_special(folder / "objects") or _first_special(folder / "refs") if deep else None
+        if special is not None:
+            raise ReposcrubError(f"{special} is a symbolic link or special file inside the git directory; reposcrub "
                                  "reads only regular files inside the repository: make a standalone copy "
                                  "(git clone --no-local) and scan that")
 
@@ -134,7 +181,7 @@ def owned_by_someone_else(layout: Layout) -> int | None:
     mine = {os.geteuid()}
     if os.geteuid() == 0 and os.environ.get("SUDO_UID", "").isdigit():
         mine.add(int(os.environ["SUDO_UID"]))
-    for folder in (layout.git_dir, layout.work_tree):
+    for folder in (layout.git_dir, layout.common_dir, layout.work_tree):
         if folder is not None and (uid := folder.stat().st_uid) not in mine:
             return uid
     return None
@@ -142,12 +189,14 @@ def owned_by_someone_else(layout: Layout) -> int | None:
 
 def check_config(layout: Layout, items: Iterable[tuple[str, str]]) -> None:
     """The repository's config (as ``git config --list`` pairs) describes a repository git
-    can read as it is: a known format version and extensions, and no work tree elsewhere.
+    can read as it is: a known format version and extensions, and no work tree elsewhere
+    (a submodule's git directory must name its checkout back this way).
 
     Raises:
         ReposcrubError: naming the key that makes it unreadable.
     """
-    where = layout.git_dir / "config"
+    where = layout.common / "config"
+    named_back = False
     for key, value in items:
         if key == "core.repositoryformatversion" and value.strip() not in ("0", "1"):
             raise ReposcrubError(f"{where}: repository format version {value.strip()!r} is unknown to git "
@@ -155,73 +204,18 @@ def check_config(layout: Layout, items: Iterable[tuple[str, str]]) -> None:
         if key.startswith("extensions.") and key.split(".", 1)[1] not in _EXTENSIONS:
             raise ReposcrubError(f"{where}: unknown repository extension {key!r}; this repository cannot be read")
         if key == "core.worktree":
-            raise ReposcrubError(f"{where}: core.worktree points at a work tree elsewhere ({value}); "
-                                 "reposcrub does not follow it: scan that work tree's repository directly")
+            named_back = _names(layout, value)
+            if not named_back:
+                raise ReposcrubError(f"{where}: core.worktree points at a work tree elsewhere ({value}); "
+                                     "reposcrub does not follow it: scan that work tree's repository directly")
+    if layout.linked and layout.common_dir is None and not named_back:
+        raise ReposcrubError(f"{layout.work_tree}/.git names {layout.git_dir}, which does not name this work tree "
+                             "back; reposcrub does not follow it: scan the repository it points to instead")
 
 
-def shadow_config(layout: Layout, items: Iterable[tuple[str, str]]) -> str:
-    """The config git reads in the shadow: what locates objects and upstreams, nothing else."""
-    kept = [("core.repositoryformatversion", "0"), ("core.bare", "true" if layout.bare else "false")]
-    for key, value in items:
-        section, _, name = key.rpartition(".")
-        if key == "core.repositoryformatversion":
-            kept[0] = (key, value)
-        elif key == "extensions.objectformat":
-            kept.append((key, value))
-        elif (section.startswith("branch.") and name in ("remote", "merge")) or (
-                section.startswith("remote.") and name == "fetch"):
-            kept.append((key, value))  # what @{upstream} resolves through (the pre-push hook)
-    return "".join(f"[{_section(key)}]\n\t{key.rpartition('.')[2]} = {_quoted(value)}\n" for key, value in kept)
+def _names(layout: Layout, worktree: str) -> bool:
+    if layout.work_tree is None:
+        return False
+    return Path(os.path.normpath(layout.git_dir / worktree)).resolve() == layout.work_tree.resolve()
 
 
-def _section(key: str) -> str:
-    section = key.rpartition(".")[0]
-    head, dot, sub = section.partition(".")
-    if not dot:
-        return head
-    return f'{head} "' + sub.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _quoted(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{escaped}"'
-
-
-def make_shadow(layout: Layout, config: str, shadow: Path) -> None:
-    """Make shadow a private git directory reading layout's objects and refs under config.
-
-    Raises:
-        ReposcrubError: HEAD cannot be read as a small regular file.
-    """
-    os.mkdir(shadow, 0o700)
-    (shadow / "HEAD").write_bytes(_read_head(layout.git_dir / "HEAD"))
-    (shadow / "config").write_text(config, encoding="utf-8")
-    for name in _LINKED:
-        if os.path.lexists(layout.git_dir / name):
-            os.symlink(layout.git_dir.absolute() / name, shadow / name)
-    for entry in os.scandir(layout.git_dir):
-        if entry.name.startswith("sharedindex.") and entry.is_file(follow_symlinks=False):
-            os.symlink(os.path.abspath(entry.path), shadow / entry.name)  # a split index names its shared part
-    exclude = layout.git_dir / "info" / "exclude"
-    if exclude.is_file() and not exclude.is_symlink():
-        (shadow / "info").mkdir()
-        os.symlink(exclude.absolute(), shadow / "info" / "exclude")
-
-
-def _read_head(path: Path) -> bytes:
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise ReposcrubError(f"cannot read {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            raise ReposcrubError(f"{path} is not a regular file; this repository cannot be read")
-        return stream.read(_MAX_HEAD)
-
-
-def write_shallow(shadow: Path, commits: Iterable[str]) -> None:
-    """The shallow boundary git may honour: only commits whose parents are really missing."""
-    lines = "".join(f"{c}\n" for c in commits)
-    if lines:
-        (shadow / "shallow").write_text(lines, encoding="ascii")

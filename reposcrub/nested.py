@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from reposcrub.errors import ReposcrubError
 from reposcrub.model import Finding, ScanResult
 from reposcrub.targets import Target, classify
 
@@ -28,13 +29,17 @@ def with_nested(root: Path, outer: ScanResult, nested: list[str], scan: Callable
     files, size = outer.files_scanned, outer.bytes_scanned
     for rel in sorted(set(nested)):
         where = root / rel
-        if (where / ".git").is_file():  # a submodule's checkout: its git directory lies elsewhere
-            notes.append(f"submodule checkout at {rel}/: its files are scanned, its history is not (scan it on its own)")
-            sub = scan(Target(rel, where, "folder"), depth + 1)
-        else:
-            sub = scan(classify(where, rel, allow_foreign_owner), depth + 1)
-            notes.append(f"nested git repository at {rel}/ scanned with its history" if sub.revision
-                         else f"nested folder {rel}/ scanned")
+        try:
+            target = classify(where, rel, allow_foreign_owner)
+        except ReposcrubError as exc:
+            if not (where / ".git").is_file():
+                raise
+            # A .git file naming a git directory that does not name this folder back.
+            notes.append(f"{rel}/: history not scanned ({exc}); its files are")
+            target = Target(rel, where, "folder")
+        sub = scan(target, depth + 1)
+        if target.kind != "folder":
+            notes.append(f"nested git repository at {rel}/ scanned with its history")
         for f in sub.findings:
             f = replace(f, path=f"{rel}/{f.path}") if f.location in ("file", "path") else f
             if _place(f) not in seen:

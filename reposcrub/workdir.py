@@ -62,7 +62,7 @@ def temporary(prefix: str, parent: Path | None = None) -> Iterator[Path]:
 
 def sweep(parent: Path, prefix: str) -> list[Path]:
     """Remove the directories prefix* in parent whose owning process has ended."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(parent))
     except OSError:

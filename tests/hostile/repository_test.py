@@ -159,3 +159,19 @@ def test_commit_in_another_encoding_is_decoded(tmp_path, codec, name):
     git(repo, "update-ref", "refs/heads/main", oid)
     found = [f for f in keys_found(scan_json(str(repo))) if f["location"] == "message"]
     assert found and {f["commit"] for f in found} == {oid}
+
+
+def test_linked_work_tree_and_submodule_checkout_are_read_through_their_own_git_directory(tmp_path):
+    """The .git files that git itself writes name a git directory that names them back:
+    a `git worktree` (the pre-commit hook runs there) and a submodule's checkout."""
+    main = leaky_repo(tmp_path / "main")
+    git(main, "worktree", "add", "-q", str(tmp_path / "linked"))
+    write_files(tmp_path / "linked", {"new.py": f"KEY = '{KEY}'\n"})
+    git(tmp_path / "linked", "add", "new.py")
+    assert [f["path"] for f in keys_found(scan_json(str(tmp_path / "linked"), "--staged"))] == ["new.py"]
+    assert {f["path"] for f in keys_found(scan_json(str(tmp_path / "linked")))} == {"new.py", "settings.py"}
+    outer = make_repo(tmp_path / "outer", {"a.txt": "a\n"})
+    git(outer, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(main), "lib")
+    git(outer, "commit", "-q", "-m", "add lib")
+    found = keys_found(scan_json(str(outer)))
+    assert [(f["path"], bool(f["commit"])) for f in found] == [("lib/settings.py", True)]
