@@ -16,6 +16,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import tempfile
 import weakref
@@ -23,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from reposcrub import gitdir, shadow as shadows
+from reposcrub import gitdir, shadow as shadows, workdir
 from reposcrub.errors import ReposcrubError
 
 _SAFE_CONFIG = (
@@ -53,6 +54,7 @@ _SAFE_CONFIG = (
 _WRITERS = frozenset({"init", "clone", "fetch", "reset", "symbolic-ref", "update-ref", "commit-tree", "remote",
                       "reflog", "gc", "config"})
 _MAX_CONFIG = 1 << 20
+SHADOW_PREFIX = "reposcrub-gitdir-"  # in the temporary directory; workdir.sweep removes a killed run's
 
 
 def safe_env(keep_index: bool = False) -> dict[str, str]:
@@ -98,7 +100,8 @@ class _Shadow:
     repository), named before it exists and removed when this object goes, however it goes."""
 
     def __init__(self) -> None:
-        self.path = Path(tempfile.gettempdir()) / f"reposcrub-gitdir-{os.getpid()}-{secrets.token_hex(6)}"
+        owner = workdir.owner_tag()
+        self.path = Path(tempfile.gettempdir()) / f"{SHADOW_PREFIX}{owner}{secrets.token_hex(6)}"
         self.remove = weakref.finalize(self, shutil.rmtree, self.path, True)
 
 
@@ -206,8 +209,6 @@ def _config_file(path: Path, env: dict[str, str]) -> list[tuple[str, str]]:
         st = path.lstat()
     except OSError:
         return []  # no config: git reads the repository with its defaults
-    import stat
-
     if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_CONFIG:
         raise ReposcrubError(f"{path} is not a regular file of at most {_MAX_CONFIG} bytes; this repository cannot be read")
     env = {**env, "GIT_DIR": os.devnull}  # `git config --file` needs no repository: none is read
@@ -233,31 +234,13 @@ def _true_shallow(layout: gitdir.Layout, shadow: Path, env: dict[str, str]) -> l
     env = {**env, "GIT_DIR": str(shadow)}
     batch = subprocess.run(git_command(["cat-file", "--batch"]), cwd=shadow, env=env, input=b"\n".join(listed) + b"\n",
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False).stdout
-    parents = _parents_by_commit(batch)
+    parents = shadows.parents_by_commit(batch)
     wanted = sorted({p for ps in parents.values() for p in ps})
     check = subprocess.run(git_command(["cat-file", "--batch-check=%(objectname)"]), cwd=shadow, env=env,
                            input="".join(f"{p}\n" for p in wanted).encode(), stdout=subprocess.PIPE,
                            stderr=subprocess.DEVNULL, check=False).stdout
     present = {line.split()[0].decode() for line in check.splitlines() if not line.endswith(b"missing")}
     return [c for c, ps in parents.items() if any(p not in present for p in ps)]
-
-
-def _parents_by_commit(batch: bytes) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    pos = 0
-    while pos < len(batch):
-        end = batch.find(b"\n", pos)
-        header = batch[pos:end].split()
-        pos = end + 1
-        if len(header) != 3:
-            continue  # missing
-        size = int(header[2])
-        body = batch[pos:pos + size]
-        pos += size + 1
-        if header[1] == b"commit":
-            head = body.split(b"\n\n", 1)[0]
-            out[header[0].decode()] = [line[7:].decode() for line in head.splitlines() if line.startswith(b"parent ")]
-    return out
 
 
 def user_email(repo: Path) -> str | None:

@@ -70,3 +70,22 @@ def write_shallow(shadow: Path, commits: Iterable[str]) -> None:
     lines = "".join(f"{c}\n" for c in commits)
     if lines:
         (shadow / "shallow").write_text(lines, encoding="ascii")
+
+
+def parents_by_commit(batch: bytes) -> dict[str, list[str]]:
+    """Commit id -> parent ids, from `git cat-file --batch` output (missing objects skipped)."""
+    out: dict[str, list[str]] = {}
+    pos = 0
+    while pos < len(batch):
+        end = batch.find(b"\n", pos)
+        header = batch[pos:end].split()
+        pos = end + 1
+        if len(header) != 3:
+            continue  # missing
+        size = int(header[2])
+        body = batch[pos:pos + size]
+        pos += size + 1
+        if header[1] == b"commit":
+            head = body.split(b"\n\n", 1)[0]
+            out[header[0].decode()] = [line[7:].decode() for line in head.splitlines() if line.startswith(b"parent ")]
+    return out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ def classify(path: Path, label: str | None = None, allow_foreign_owner: bool = F
         raise ReposcrubError(f"{path} is a file, not an archive (zip, tar, tar.gz, tar.bz2, tar.xz); "
                              "give a folder, repository, archive or git URL")
     shown = label or str(path)
+    workdir.sweep(Path(tempfile.gettempdir()), git.SHADOW_PREFIX)  # left by a run that was killed
     layout = gitdir.locate(path)
     if layout is None:
         if gitdir.inside_work_tree(path):

@@ -39,6 +39,12 @@ def _alive(pid: int, start: int) -> bool:
     return start == 0 or _start_time(pid) in (0, start)
 
 
+def owner_tag() -> str:
+    """``<pid>.<start>-``: what names a directory as this process's, for sweep."""
+    pid = os.getpid()
+    return f"{pid}.{_start_time(pid)}-"
+
+
 @contextmanager
 def temporary(prefix: str, parent: Path | None = None) -> Iterator[Path]:
     """A new private directory named prefix<pid>.<start>-XXXXXXXX in parent (default: the
@@ -46,9 +52,8 @@ def temporary(prefix: str, parent: Path | None = None) -> Iterator[Path]:
     name is known before it exists). Leftovers of processes that are gone go first."""
     where = Path(parent) if parent is not None else Path(tempfile.gettempdir())
     sweep(where, prefix)
-    pid = os.getpid()
     while True:
-        path = where / f"{prefix}{pid}.{_start_time(pid)}-{secrets.token_hex(4)}"
+        path = where / f"{prefix}{owner_tag()}{secrets.token_hex(4)}"
         try:
             try:
                 os.mkdir(path, 0o700)
