@@ -42,21 +42,26 @@ def drop_baselined(findings: Iterable[Finding], accepted: frozenset[str]) -> lis
 
 
 # Untrusted mode: what a submission ships to hide its own findings is reported, not obeyed.
-UNOBEYED_ALLOW = "an inline `reposcrub: allow` in the target would hide this; not obeyed (untrusted)"
-UNOBEYED_IGNORE = "the target's own .reposcrubignore would hide this; not obeyed (untrusted)"
-UNOBEYED_BASELINE = "the target's own baseline would hide this; not obeyed (untrusted)"
-UNOBEYED_PROFILE = "the target's own profile would disable or lower this rule; not obeyed (untrusted)"
+# Each kind of suppression, and the words a finding it would hide gets in its note.
+UNOBEYED = {
+    "inline allow": "an inline `reposcrub: allow` in the target would hide this; not obeyed (untrusted)",
+    "ignore file": "the target's own .reposcrubignore would hide this; not obeyed (untrusted)",
+    "baseline": "the target's own baseline would hide this; not obeyed (untrusted)",
+    "profile": "the target's own profile would disable or lower this rule; not obeyed (untrusted)",
+}
 
 
-def with_note(finding: Finding, note: str) -> Finding:
-    return replace(finding, note=f"{finding.note}; {note}" if finding.note else note)
+def unobeyed(finding: Finding, kind: str) -> Finding:
+    """finding marked as one that kind of suppression in the target would have hidden."""
+    note = f"{finding.note}; {UNOBEYED[kind]}" if finding.note else UNOBEYED[kind]
+    return replace(finding, note=note, unobeyed=finding.unobeyed + (kind,))
 
 
 def mark_inline_allowed(findings: Iterable[Finding], blob: Blob) -> Iterator[Finding]:
     """Every finding kept; those a pragma would allow say so."""
     if b"reposcrub" not in blob.data:
         return iter(findings)
-    return (with_note(f, UNOBEYED_ALLOW) if inline_allowed(f, blob) else f for f in findings)
+    return (unobeyed(f, "inline allow") if inline_allowed(f, blob) else f for f in findings)
 
 
 def mark_shipped(findings: Iterable[Finding], ignore: Callable[[str], bool] | None, baseline: frozenset[str],
@@ -65,10 +70,10 @@ def mark_shipped(findings: Iterable[Finding], ignore: Callable[[str], bool] | No
     out = []
     for f in findings:
         if ignore is not None and f.location in ("file", "path") and ignore(f.path):
-            f = with_note(f, UNOBEYED_IGNORE)
+            f = unobeyed(f, "ignore file")
         if f.fingerprint in baseline:
-            f = with_note(f, UNOBEYED_BASELINE)
+            f = unobeyed(f, "baseline")
         if lowered(f):
-            f = with_note(f, UNOBEYED_PROFILE)
+            f = unobeyed(f, "profile")
         out.append(f)
     return out

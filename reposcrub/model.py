@@ -122,6 +122,9 @@ class Finding:
     ref: str | None = None
     note: str = ""
     oid: str | None = None  # the blob scanned, for history findings
+    # Untrusted targets: what the target ships that would have hidden this finding (its
+    # note says so too): "inline allow", "ignore file", "baseline", "profile".
+    unobeyed: tuple[str, ...] = ()
     # The matched bytes, kept for the scrubber only. Never rendered by any reporter.
     value: bytes = field(default=b"", repr=False, compare=False)
     start: int = field(default=0, repr=False, compare=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reposcrub import baseline
 from reposcrub.errors import ReposcrubError
-from reposcrub.filters import UNOBEYED_ALLOW, mark_shipped
+from reposcrub.filters import mark_shipped
 from reposcrub.model import Finding
 from reposcrub.profile import PROFILE_FILE, Profile, shipped_profile
 from reposcrub.sources.worktree import IGNORE_FILE, load_ignore
@@ -29,11 +29,11 @@ def review(root: Path | None, findings: Sequence[Finding]) -> tuple[list[Finding
     accepted = _baseline(root, shipped)
     profile = _profile(root, shipped)
     marked = mark_shipped(findings, ignore.match_file if ignore is not None else None, accepted, _lowered(profile))
-    if any(UNOBEYED_ALLOW in f.note for f in marked):
+    if any("inline allow" in f.unobeyed for f in marked):
         shipped.append("inline `reposcrub: allow` comments")
     if not shipped:
         return marked, []
-    hidden = sum(1 for a, b in zip(findings, marked) if a.note != b.note)
+    hidden = sum(1 for f in marked if f.unobeyed)
     return marked, [f"untrusted: the target's own {', '.join(shipped)} not obeyed; "
                     f"{hidden} finding(s) they would hide are reported and marked"]
 
