@@ -283,12 +283,13 @@ def toplevel(path: Path) -> Path | None:
     return path.resolve() if layout is not None and layout.work_tree is not None else None
 
 
-def shipped_files(root: Path, per_directory_ignores: bool = True) -> list[tuple[bytes, bool]]:
+def shipped_files(root: Path, per_directory_ignores: bool = True, local_excludes: bool = True) -> list[tuple[bytes, bool]]:
     """Tracked files plus untracked files that are not ignored, relative to root, each
     with whether it is untracked. An untracked nested repository is listed as its folder,
-    with a trailing slash. Without per_directory_ignores, .gitignore files are not read."""
+    with a trailing slash. Without per_directory_ignores, .gitignore files are not read;
+    without local_excludes, nor is the repository's info/exclude."""
     excludes = ["--exclude-standard"] if per_directory_ignores else ["--exclude-from=" + os.devnull]
-    if not per_directory_ignores and (info := gitdir.locate(root)) is not None:
+    if not per_directory_ignores and local_excludes and (info := gitdir.locate(root)) is not None:
         exclude = info.common / "info" / "exclude"
         if exclude.is_file() and not exclude.is_symlink():
             excludes = [f"--exclude-from={exclude}"]

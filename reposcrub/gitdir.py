@@ -132,7 +132,7 @@ def inside_work_tree(path: Path) -> bool:
 
 def check_contained(layout: Layout, deep: bool = True) -> None:
     """Nothing in the git directories may lead git to another repository on this machine,
-    or make it wait; deep also walks objects/ and refs/ (once per target, not per call).
+    or make it wait; deep also walks objects/, refs/ and logs/ (once per target, not per call).
 
     Raises:
         ReposcrubError: a borrowing file, a symbolic link or special file where git data lives.
@@ -152,7 +152,7 @@ def check_contained(layout: Layout, deep: bool = True) -> None:
             mode = _mode(folder / rel)
             if mode and not stat.S_ISREG(mode):
                 raise ReposcrubError(f"{folder}/{rel} is not a regular file; this repository cannot be read")
-        special = _first_special(folder / "objects") or _first_special(folder / "refs") if deep else None
+        special = next(filter(None, (_first_special(folder / top) for top in ("objects", "refs", "logs"))), None) if deep else None
         if special is not None:
             raise ReposcrubError(f"{special} is a symbolic link or special file inside the git directory; reposcrub "
                                  "reads only regular files inside the repository: make a standalone copy "

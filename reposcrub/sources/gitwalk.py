@@ -15,7 +15,6 @@ from pathlib import Path
 from reposcrub import git
 from reposcrub.catfile import read_objects
 
-_ZERO = "0" * 40
 SUBMODULE_MODE = b"160000"
 
 
@@ -64,7 +63,7 @@ def walk(repo: Path, selection: Sequence[str]) -> Walk:
         commit = fields[0].decode()
         result.commits += 1
         for mode, oid, path, old in _raw_entries(fields[1:]):
-            if oid == _ZERO:
+            if not oid.strip("0"):  # deleted (40 or 64 zeros: SHA-1 or SHA-256)
                 continue  # deleted
             result.paths.setdefault(path, commit)
             if mode == SUBMODULE_MODE:

@@ -29,7 +29,8 @@ def load_ignore(root: Path) -> pathspec.PathSpec[Any] | None:
 
 class WorktreeSource:
     """Every file a submission would ship: tracked plus untracked-not-ignored in a git
-    work tree, every file in a plain folder; minus .reposcrubignore (unless not obeyed).
+    work tree, every file in a plain folder; minus .reposcrubignore (ignore files not obeyed:
+    every file on disk).
     Only regular files reached without following a link are read, so nothing outside the
     tree is; a FIFO or device is never opened for reading. Nested repositories are listed
     in ``nested`` for the caller to scan with their history."""
@@ -42,6 +43,9 @@ class WorktreeSource:
             raise ReposcrubError(f"{root} is not a folder")
         self.root = root.resolve()
         self.max_file_size = max_file_size
+        # Not obeyed (untrusted targets), no ignore file hides anything: an archive or a
+        # folder ships its ignored files too.
+        self.obey_ignore = obey_ignore
         self.ignore = load_ignore(self.root) if obey_ignore else None
         self.is_git = use_git and git.toplevel(self.root) is not None
         self.files_seen = 0
@@ -65,11 +69,12 @@ class WorktreeSource:
             yield text, untracked
 
     def _git_paths(self) -> Iterator[tuple[bytes, bool]]:
-        special = _special_ignore_files(self.root)
+        special = _special_ignore_files(self.root) if self.obey_ignore else []
         if special:  # git would open it and wait (a FIFO) or read forever (a device)
             self.notes.append(f"{special[0]} is not a regular file: .gitignore files were not obeyed, "
                               "every untracked file was scanned")
-        for rel, untracked in git.shipped_files(self.root, per_directory_ignores=not special):
+        obey = self.obey_ignore and not special
+        for rel, untracked in git.shipped_files(self.root, per_directory_ignores=obey, local_excludes=obey):
             if rel.endswith(b"/"):  # an untracked folder with a repository of its own
                 self.nested.append(os.fsdecode(rel.rstrip(b"/")))
             else:

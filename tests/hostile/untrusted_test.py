@@ -13,7 +13,7 @@ from tests.conftest import ALNUM, UPPER_B32, fake, make_repo
 from tests.hostile.gitattack import AWS, invoke
 
 RNG = random.Random(31)
-KEYS = {name: fake("AKIA", UPPER_B32, 16, RNG) for name in ("ignored", "allowed", "baselined", "plain")}
+KEYS = {name: fake("AKIA", UPPER_B32, 16, RNG) for name in ("ignored", "allowed", "baselined", "gitignored")}
 GITHUB = fake("ghp_", ALNUM, 36, RNG)
 
 
@@ -23,6 +23,8 @@ def hiding(tmp_path):
     baseline = {"version": 1, "accepted": [{"fingerprint": fingerprint(AWS, "old.py", KEYS["baselined"].encode())}]}
     return make_repo(tmp_path / "submission", {
         ".reposcrubignore": "fixtures/\n",
+        ".gitignore": "local.env\n",  # untracked and ignored, yet on disk: an archive ships it
+        "local.env": f"AWS_ACCESS_KEY_ID={KEYS['gitignored']}\n",
         "fixtures/keys.py": f"KEY = '{KEYS['ignored']}'\n",
         "app.py": f"KEY = '{KEYS['allowed']}'  # reposcrub: allow\n",
         "old.py": f"KEY = '{KEYS['baselined']}'\n",
@@ -43,7 +45,7 @@ def test_untrusted_scan_reports_what_the_submission_hides(hiding):
     assert result.exit_code == 1, result.output
     doc = json.loads(result.output)
     shown = {f["path"]: f for f in doc["findings"] if f["category"] == "secret" and f["location"] == "file"}
-    assert set(shown) >= {"fixtures/keys.py", "app.py", "old.py", "gh.py"}
+    assert set(shown) >= {"fixtures/keys.py", "app.py", "old.py", "gh.py", "local.env"}
     assert all(f["severity"] in ("high", "critical") for f in shown.values())
     assert "reposcrub: allow" in shown["app.py"]["note"] and ".reposcrubignore" in shown["fixtures/keys.py"]["note"]
     assert "baseline" in shown["old.py"]["note"] and "profile" in shown["gh.py"]["note"]
