@@ -177,16 +177,16 @@ def _clone_source(args: list[str], env: dict[str, str], shadow: Path) -> list[st
     path = Path(unquote(urlsplit(source).path)) if source.startswith("file://") else Path(source)
     layout = gitdir.locate(path) if path.is_dir() else None
     if layout is not None:
-        _make_shadow(gitdir.Layout(layout.git_dir, None, layout.common_dir), env, shadow)
+        _make_shadow(layout, env, shadow, bare=True)  # upload-pack wants a git directory, no work tree
         args[at] = str(shadow)
     return args
 
 
-def _make_shadow(layout: gitdir.Layout, env: dict[str, str], shadow: Path) -> None:
+def _make_shadow(layout: gitdir.Layout, env: dict[str, str], shadow: Path, bare: bool | None = None) -> None:
     gitdir.check_contained(layout, deep=False)
     items = repository_config(layout, env)
     gitdir.check_config(layout, items)
-    shadows.make_shadow(layout, shadows.shadow_config(layout, items), shadow)
+    shadows.make_shadow(layout, shadows.shadow_config(items, layout.bare if bare is None else bare), shadow)
     if (layout.common / "shallow").is_file():
         shadows.write_shallow(shadow, _true_shallow(layout, shadow, env))
 

@@ -16,9 +16,9 @@ from reposcrub.gitdir import Layout, read_small
 _LINKED = ("objects", "refs", "packed-refs", "logs")
 
 
-def shadow_config(layout: Layout, items: Iterable[tuple[str, str]]) -> str:
+def shadow_config(items: Iterable[tuple[str, str]], bare: bool) -> str:
     """The config git reads in the shadow: what locates objects and upstreams, nothing else."""
-    kept = [("core.repositoryformatversion", "0"), ("core.bare", "true" if layout.bare else "false")]
+    kept = [("core.repositoryformatversion", "0"), ("core.bare", "true" if bare else "false")]
     for key, value in items:
         section, _, name = key.rpartition(".")
         if key == "core.repositoryformatversion":

@@ -175,3 +175,11 @@ def test_linked_work_tree_and_submodule_checkout_are_read_through_their_own_git_
     git(outer, "commit", "-q", "-m", "add lib")
     found = keys_found(scan_json(str(outer)))
     assert [(f["path"], bool(f["commit"])) for f in found] == [("lib/settings.py", True)]
+
+
+def test_core_worktree_naming_the_work_tree_itself_is_accepted(tmp_path):
+    repo = leaky_repo(tmp_path / "repo")
+    set_config(repo / ".git" / "config", {"core.worktree": str(repo)})
+    assert keys_found(scan_json(str(repo)))
+    result = invoke("scrub", str(repo), "--out", str(tmp_path / "copy"))
+    assert result.exit_code == 0, result.output
