@@ -306,12 +306,9 @@ def scan_archive(path: Path, options: ScanOptions, limits: ArchiveLimits | None 
 def _scan_roots(root: Path) -> list[tuple[Path, str]]:
     """What to scan, with the prefix its paths get: "" for the root itself."""
     repos = find_repositories(root)
-    if repos == [root]:
-        return [(root, "")]
-    parts = [(r, r.name) for r in repos]
-    if not repos or any(p not in repos for p in root.iterdir()):
-        parts.insert(0, (root, ""))
-    return parts
+    if repos and (repos == [root] or all(p in repos for p in root.iterdir())):
+        return [(r, "" if r == root else r.name) for r in repos]
+    return [(root, "")]  # a folder: repositories in it, at any depth, are scanned as nested ones
 
 
 def _merge(results: list[tuple[str, ScanResult]], repo_prefixes: list[str]) -> ScanResult:
