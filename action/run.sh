@@ -72,7 +72,7 @@ install() {
 check_inputs() {
     # One line each: a line break could smuggle a workflow command or a step output.
     local name
-    for name in INPUT_PATH INPUT_RANGE INPUT_FAIL_ON INPUT_PROFILE INPUT_BASELINE INPUT_SARIF_FILE INPUT_UPLOAD_SARIF; do
+    for name in INPUT_PATH INPUT_RANGE INPUT_FAIL_ON INPUT_PROFILE INPUT_BASELINE INPUT_SARIF_FILE INPUT_UPLOAD_SARIF INPUT_UNTRUSTED; do
         case "${!name:-}" in
             *$'\n'* | *$'\r'*) error "${name#INPUT_} must be a single line" ;;
         esac
@@ -88,6 +88,10 @@ check_inputs() {
     case "${INPUT_UPLOAD_SARIF:-true}" in
         true | false) ;;
         *) error "upload-sarif must be true or false (got '${INPUT_UPLOAD_SARIF}')" ;;
+    esac
+    case "${INPUT_UNTRUSTED:-false}" in
+        true | false) ;;
+        *) error "untrusted must be true or false (got '${INPUT_UNTRUSTED}')" ;;
     esac
 }
 
@@ -125,6 +129,7 @@ scan() {
                 --fail-on "$fail_on")
     [ -z "${INPUT_PROFILE:-}" ] || args+=(--profile "$(in_workspace "$INPUT_PROFILE")")
     [ -z "${INPUT_BASELINE:-}" ] || args+=(--baseline "$(in_workspace "$INPUT_BASELINE")")
+    [ "${INPUT_UNTRUSTED:-false}" != true ] || args+=(--untrusted)
     if [ "${INPUT_RANGE:-full}" = pushed ]; then
         range="$(pushed_range "$root")"
         if [ "$range" = "-" ]; then

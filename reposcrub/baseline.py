@@ -13,9 +13,11 @@ from pathlib import Path
 from reposcrub import __version__
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import Finding, Rule
+from reposcrub.sources.safeopen import read_regular
 
 VERSION = 1
 DEFAULT_FILE = ".reposcrub-baseline.json"
+_MAX_SHIPPED = 256 << 20
 
 
 def rules_digest(rules: Iterable[Rule]) -> str:
@@ -44,9 +46,26 @@ def load(path: Path) -> frozenset[str]:
         ReposcrubError: the file is missing or not a reposcrub baseline.
     """
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        return parse(path.read_bytes(), path)
     except OSError as exc:
         raise ReposcrubError(f"cannot read baseline {path}: {exc.strerror}; create one with `reposcrub baseline create`") from None
+
+
+def load_shipped(root: Path) -> frozenset[str] | None:
+    """The target's own baseline (DEFAULT_FILE), if it is a regular file inside it: a link
+    to a file elsewhere or a FIFO is not read.
+
+    Raises:
+        ReposcrubError: it is not a reposcrub baseline.
+    """
+    data = read_regular(root, DEFAULT_FILE, limit=_MAX_SHIPPED)
+    return None if data is None else parse(data, root / DEFAULT_FILE)
+
+
+def parse(data: bytes, path: Path) -> frozenset[str]:
+    """Raises: ReposcrubError: data is not a reposcrub baseline."""
+    try:
+        doc = json.loads(data)
     except ValueError:
         raise ReposcrubError(f"{path} is not a reposcrub baseline (not JSON)") from None
     if not isinstance(doc, dict) or doc.get("version") != VERSION or not isinstance(doc.get("accepted"), list):

@@ -43,9 +43,14 @@ def _read_one(stdout: object, max_size: int) -> GitObject | None:
 
 
 def read_objects(repo: Path, oids: Iterable[str], max_size: int) -> Iterator[GitObject]:
-    """Objects in the order asked; content above max_size is skipped, not held."""
+    """Objects in the order asked; content above max_size is skipped, not held.
+
+    Raises:
+        ReposcrubError: as the iterable of oids raises it (a git command feeding them failed).
+    """
     proc = git.popen(["cat-file", "--batch", "--buffer"], repo, stdin=subprocess.PIPE)
     assert proc.stdin is not None and proc.stdout is not None
+    failed: list[BaseException] = []
 
     def feed() -> None:
         try:
@@ -53,6 +58,8 @@ def read_objects(repo: Path, oids: Iterable[str], max_size: int) -> Iterator[Git
                 proc.stdin.write(oid.encode() + b"\n")  # type: ignore[union-attr]
         except BrokenPipeError:
             pass
+        except Exception as exc:  # noqa: BLE001 - raised again in the reading thread
+            failed.append(exc)
         finally:
             try:
                 proc.stdin.close()  # type: ignore[union-attr]
@@ -65,6 +72,8 @@ def read_objects(repo: Path, oids: Iterable[str], max_size: int) -> Iterator[Git
         yield from _drain(proc, max_size)
     finally:
         writer.join(timeout=5)
+    if failed:
+        raise failed[0]
 
 
 def read_all_objects(repo: Path, max_size: int) -> Iterator[GitObject]:

@@ -105,11 +105,19 @@ def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
                      help="Archives: entries at most (default 200,000)."),
         click.option("--archive-max-ratio", type=click.IntRange(min=1), default=None,
                      help="Archives: largest compression ratio accepted (default 200)."),
+        *_TRUST_OPTIONS,
     ]
     for option in reversed(options):
         f = option(f)
     return f
 
+
+_TRUST_OPTIONS = [
+    click.option("--untrusted", is_flag=True, help="The target is a submission: its own .reposcrub.toml, "
+                 ".reposcrubignore, inline allows and baseline are reported, not obeyed."),
+    click.option("--allow-foreign-owner", is_flag=True, help="Read a repository owned by another user "
+                 "(its git configuration is never used either way)."),
+]
 
 _LIMIT_FIELDS = {"size": "max_size", "files": "max_files", "ratio": "max_ratio"}
 
@@ -129,7 +137,8 @@ def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) ->
     return ScanOptions(
         disabled_rules=frozenset(kw["disable"]), history=not kw["no_history"], staged=kw["staged"],
         since=kw["since"], rev_range=rev_range, profile_file=kw["profile_file"], orgs=kw["orgs"],
-        domains=kw["domains"], baseline=baseline, **extra,
+        domains=kw["domains"], baseline=baseline, untrusted=kw["untrusted"],
+        allow_foreign_owner=kw["allow_foreign_owner"], **extra,
     )
 
 
@@ -189,9 +198,12 @@ def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, writ
     from reposcrub.reporters.mask import SecretMask
     from reposcrub.reporters.render import Selection, render, select
 
-    if baseline_file is None and (Path(target) / baseline.DEFAULT_FILE).is_file():
-        baseline_file = Path(target) / baseline.DEFAULT_FILE  # the hooks and the action find it by itself
-    accepted = baseline.load(baseline_file) if baseline_file is not None else frozenset()
+    if baseline_file is not None:
+        accepted = baseline.load(baseline_file)
+    elif not kw["untrusted"] and Path(target).is_dir():  # the hooks and the action find it by themselves
+        accepted = baseline.load_shipped(Path(target)) or frozenset()
+    else:
+        accepted = frozenset()
     options = _options_from(kw, accepted)
     if paths and not options.staged:
         raise click.UsageError(f"extra argument {paths[0]!r}: PATHS after TARGET need --staged")
@@ -341,9 +353,12 @@ def _default_baseline(target: str) -> Path:
 @click.option("--org", "orgs", multiple=True, help="An organisation name to remove (repeatable).")
 @click.option("--domain", "domains", multiple=True, help="An organisation domain to remove (repeatable).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@_TRUST_OPTIONS[0]
+@_TRUST_OPTIONS[1]
 def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_identity: tuple[str, ...], force: bool,
                   no_verify: bool, fail_on: Severity, profile_file: Path | None, orgs: tuple[str, ...],
-                  domains: tuple[str, ...], jobs: int | None, verify_cmd: str | None) -> None:
+                  domains: tuple[str, ...], jobs: int | None, verify_cmd: str | None, untrusted: bool,
+                  allow_foreign_owner: bool) -> None:
     """Write a sanitized copy of TARGET at --out, with rewritten history, then verify it.
     The input is never modified."""
     from reposcrub.pipeline import ScanOptions
@@ -351,7 +366,8 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     from reposcrub.scrub.report import display_mask, next_steps, verdict_lines, write_reports
     from reposcrub.scrub.run import ScrubOptions, scrub
 
-    scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains)
+    scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains, untrusted=untrusted,
+                               allow_foreign_owner=allow_foreign_owner)
     if jobs:
         scan_options = dataclasses.replace(scan_options, jobs=jobs)
     bar = _progress_bar("scrub: scanning")  # the scans of the input and of the copy
@@ -380,7 +396,7 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     if v is not None:
         for f in (masked_finding(f, mask) for f in v.leftover):
             where = f"{f.location} {f.shown_path}" if f.location != "file" else f"{f.shown_path}:{f.line}"
-            click.echo(f"left: {where} {f.rule_id} {f.preview}", err=True)
+            click.echo(f"left: {where} {f.rule_id} {f.preview}" + (f" ({f.note})" if f.note else ""), err=True)
         for problem in v.problems:
             click.echo(f"problem: {mask(problem)}", err=True)
         for line in verdict_lines(v, mask):
@@ -476,12 +492,15 @@ def profile() -> None:
               help="Entries less certain than this are printed commented out.")
 @click.option("--words", "words_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Word list of ordinary English words (default /usr/share/dict/words).")
-def profile_infer(target: Path, threshold: float, words_file: Path | None) -> None:
+@_TRUST_OPTIONS[1]
+def profile_infer(target: Path, threshold: float, words_file: Path | None, allow_foreign_owner: bool) -> None:
     """Draft a profile from TARGET, ranked by evidence: package and module names, copyright
     holders, the committers' company e-mail domain, URLs to its hosts, host naming conventions
     and recurring ticket keys. Prints TOML that loads as printed; review it before use."""
     from reposcrub.infer.draft import infer_profile
+    from reposcrub.targets import classify
 
+    classify(target, allow_foreign_owner=allow_foreign_owner)  # refuses what cannot be read safely
     click.echo(infer_profile(target, words_file, threshold), nl=False)
 
 

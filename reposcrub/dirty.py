@@ -11,12 +11,14 @@ import stat
 from pathlib import Path
 
 from reposcrub import git
-from reposcrub.sources.worktree import blob_oid
+from reposcrub.sources.safeopen import is_dir_inside, open_regular
+from reposcrub.sources.worktree import WorktreeSource, blob_oid
 
 
 def has_uncommitted_changes(root: Path) -> bool:
     """Staged or unstaged changes to tracked files, or untracked files that are not ignored."""
-    if _staged(root) or git.run(["ls-files", "-z", "--others", "--exclude-standard"], cwd=root).strip(b"\0"):
+    # Untracked files listed as a scan lists them: a FIFO named .gitignore would hang git.
+    if _staged(root) or next(WorktreeSource(root).untracked(), None) is not None:
         return True
     for record in git.run(["ls-files", "-z", "-s"], cwd=root).split(b"\0"):
         if record and _changed(root, record):
@@ -33,6 +35,8 @@ def _changed(root: Path, record: bytes) -> bool:
     meta, _, name = record.partition(b"\t")
     mode, oid = meta.split()[:2]
     path = root / os.fsdecode(name)
+    if not is_dir_inside(root, os.fsdecode(name).rpartition("/")[0] or "."):
+        return True  # a folder on the way is a link: never followed, counted as a change
     try:
         st = os.lstat(path)
     except OSError:
@@ -43,5 +47,8 @@ def _changed(root: Path, record: bytes) -> bool:
         return not stat.S_ISLNK(st.st_mode) or blob_oid(os.fsencode(os.readlink(path))) != oid.decode()
     if not stat.S_ISREG(st.st_mode):
         return True
-    with open(path, "rb") as stream:
+    opened = open_regular(root, os.fsdecode(name))
+    if opened is None:
+        return True
+    with os.fdopen(opened[0], "rb") as stream:
         return blob_oid(stream.read()) != oid.decode()

@@ -8,14 +8,13 @@ out of the report, say) never reaches the page; reports mask the known secrets o
 """
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from reposcrub.catfile import read_objects
 from reposcrub.findings import redact
 from reposcrub.model import Blob, Finding, Provenance, Rule
+from reposcrub.sources.safeopen import read_regular
 
 Excerpts = dict[tuple[str, int], tuple[int, tuple[str, ...]]]
 _MAX_LINE = 240
@@ -79,22 +78,4 @@ def _contents(root: Path, findings: Iterable[Finding]) -> Iterable[tuple[bytes, 
 
 def _read_file(root: Path, rel: str) -> bytes | None:
     """A regular file under root, never through a symlink, never blocking on a FIFO."""
-    path = root / rel
-    try:
-        if root.resolve() not in path.parent.resolve().parents and path.parent.resolve() != root.resolve():
-            return None
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_READ:
-            return None
-        with os.fdopen(fd, "rb") as stream:
-            fd = -1
-            return stream.read(_MAX_READ)
-    except OSError:
-        return None
-    finally:
-        if fd >= 0:
-            os.close(fd)
+    return read_regular(root, rel, _MAX_READ)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from reposcrub.model import Blob, Finding
 
@@ -38,3 +39,41 @@ def drop_inline_allowed(findings: Iterable[Finding], blob: Blob) -> Iterator[Fin
 
 def drop_baselined(findings: Iterable[Finding], accepted: frozenset[str]) -> list[Finding]:
     return [f for f in findings if f.fingerprint not in accepted]
+
+
+# Untrusted mode: what a submission ships to hide its own findings is reported, not obeyed.
+# Each kind of suppression, and the words a finding it would hide gets in its note.
+UNOBEYED = {
+    "inline allow": "an inline `reposcrub: allow` in the target would hide this; not obeyed (untrusted)",
+    "ignore file": "the target's own .reposcrubignore would hide this; not obeyed (untrusted)",
+    "baseline": "the target's own baseline would hide this; not obeyed (untrusted)",
+    "profile": "the target's own profile would disable or lower this rule; not obeyed (untrusted)",
+}
+
+
+def unobeyed(finding: Finding, kind: str) -> Finding:
+    """finding marked as one that kind of suppression in the target would have hidden."""
+    note = f"{finding.note}; {UNOBEYED[kind]}" if finding.note else UNOBEYED[kind]
+    return replace(finding, note=note, unobeyed=finding.unobeyed + (kind,))
+
+
+def mark_inline_allowed(findings: Iterable[Finding], blob: Blob) -> Iterator[Finding]:
+    """Every finding kept; those a pragma would allow say so."""
+    if b"reposcrub" not in blob.data:
+        return iter(findings)
+    return (unobeyed(f, "inline allow") if inline_allowed(f, blob) else f for f in findings)
+
+
+def mark_shipped(findings: Iterable[Finding], ignore: Callable[[str], bool] | None, baseline: frozenset[str],
+                 lowered: Callable[[Finding], bool]) -> list[Finding]:
+    """Findings a submission's own ignore file, baseline or profile would hide, marked."""
+    out = []
+    for f in findings:
+        if ignore is not None and f.location in ("file", "path") and ignore(f.path):
+            f = unobeyed(f, "ignore file")
+        if f.fingerprint in baseline:
+            f = unobeyed(f, "baseline")
+        if lowered(f):
+            f = unobeyed(f, "profile")
+        out.append(f)
+    return out

@@ -149,6 +149,9 @@ class Finding:
     oid: str | None = None  # the blob scanned, for history findings
     group: str = ""  # grouping.py's key, set on a finding that crossed processes without its value
     kind: str = ""  # "documented-example": a value published in documentation, not a leak
+    # Untrusted targets: what the target ships that would have hidden this finding (its
+    # note says so too): "inline allow", "ignore file", "baseline", "profile".
+    unobeyed: tuple[str, ...] = ()
     # The matched bytes, kept for the scrubber only. Never rendered by any reporter.
     value: bytes = field(default=b"", repr=False, compare=False)
     start: int = field(default=0, repr=False, compare=False)
@@ -268,7 +271,7 @@ def _finding_dict(f: Finding, mask: _ValueMask) -> dict[str, Any]:
 
 def _finding_from(data: dict[str, Any]) -> Finding:
     _check_keys(Finding, data, _PRIVATE)
-    return Finding(**{**data, "severity": Severity.parse(data["severity"])})
+    return Finding(**{**data, "severity": Severity.parse(data["severity"]), "unobeyed": tuple(data.get("unobeyed", ()))})
 
 
 def _rule_dict(rule: Rule) -> dict[str, Any]:

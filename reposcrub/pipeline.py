@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reposcrub import git
+from reposcrub import git, shipped
 from reposcrub.errors import ReposcrubError
 from reposcrub.excerpts import capture
 from reposcrub.filters import drop_baselined
 from reposcrub.infer import fallback
+from reposcrub.nested import with_nested
 from reposcrub.model import Blob, Finding, Provenance, Rule, ScanResult, Severity
 from reposcrub.people import PersonGroup, group_identities, identity_people
 from reposcrub.profile import Profile, from_flags, load_profile
@@ -61,10 +62,12 @@ class ScanOptions:
     # scrub needs it to shape replacements, and the scan's workers parse in parallel.
     full_context: bool = False
     excerpt_lines: int = 0  # keep this many lines either side of findings (the HTML report shows them)
-    # The submission is someone else's (intake): nothing it ships may silence the scan.
-    untrusted: bool = False
     # Where batches are scanned instead of a pool forked by the scan itself (scan.run).
     executor: Executor | None = field(default=None, compare=False)
+    # A submission's own .reposcrub.toml, .reposcrubignore, inline allows and baseline are
+    # reported, not obeyed: only the operator's profile and flags count (intake, the Action).
+    untrusted: bool = False
+    allow_foreign_owner: bool = False  # read repositories owned by another user (never their config)
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -119,8 +122,21 @@ def enabled_rules(options: ScanOptions, profile: Profile) -> list[Rule]:
     return [replace(r, severity=overrides.get(r.id, r.severity)) for r in rules if r.id not in disabled]
 
 
+def verification_options(options: ScanOptions) -> ScanOptions:
+    """How scrub re-scans its copy: no suppression hides a secret there. Ignore files,
+    inline allows and baselines are reported, not obeyed, and the profile neither disables
+    nor lowers a secret rule: a secret left in place fails the verdict, saying why."""
+    profile = options.profile
+    if profile is not None:
+        secret = {r.id for r in builtin_rules() if r.redacts}
+        profile = replace(profile, disabled_rules=tuple(r for r in profile.disabled_rules if r not in secret),
+                          severity_overrides=tuple(o for o in profile.severity_overrides if o[0] not in secret))
+    return replace(options, profile=profile, baseline=frozenset(), untrusted=True,
+                   disabled_rules=options.disabled_rules - {r.id for r in builtin_rules() if r.redacts})
+
+
 def resolve_profile(root: Path | None, options: ScanOptions) -> Profile:
-    profile = load_profile(root, options.profile_file)
+    profile = load_profile(None if options.untrusted else root, options.profile_file)
     if options.orgs or options.domains:
         profile = profile.merged(from_flags(options.orgs, options.domains))
     return profile
@@ -144,7 +160,7 @@ def scan_target(text: str, options: ScanOptions) -> ScanResult:
         return scan_archive(path, options, options.archive_limits)
     if path.is_file() and not path.is_symlink() and not options.staged:
         return scan_file(path, options)
-    return _scan(classify(path), options)
+    return _scan(classify(path, allow_foreign_owner=options.allow_foreign_owner), options)
 
 
 def scan_file(path: Path, options: ScanOptions) -> ScanResult:
@@ -171,6 +187,7 @@ def scan_file(path: Path, options: ScanOptions) -> ScanResult:
 class _Counters:
     files: int = 0
     bytes: int = 0
+    nested: list[str] = field(default_factory=list)  # folders holding repositories of their own
 
 
 def engine_config(target: Target, options: ScanOptions) -> EngineConfig:
@@ -186,10 +203,11 @@ def engine_config(target: Target, options: ScanOptions) -> EngineConfig:
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
-    return EngineConfig(tuple(rules), profile, history_context=options.full_context or not full_history)
+    return EngineConfig(tuple(rules), profile, history_context=options.full_context or not full_history,
+                        obey_allows=not options.untrusted)
 
 
-def _scan(target: Target, options: ScanOptions) -> ScanResult:
+def _scan(target: Target, options: ScanOptions, depth: int = 0) -> ScanResult:
     started = time.perf_counter()
     config = engine_config(target, options)
     engine = Engine.from_config(config)
@@ -205,10 +223,14 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
             options.progress_total(estimated_total(target.path, target.kind, tree=not ranged, history=options.history))
         blobs = _reporting(blobs, options.progress)
     findings = drop_baselined(run(blobs, engine, options.jobs, options.executor), options.baseline)
-    findings = judge(_judge_identities(findings), {r.id: r for r in rules})
+    findings = judge(_judge_identities(findings) + (_in_label(target, engine) if depth == 0 else []),
+                     {r.id: r for r in rules})
+    if options.untrusted:
+        findings, said = shipped.review(target.path if target.kind != "bare" else None, findings)
+        notes += said
     findings.sort(key=lambda f: f.sort_key())
     revision = head_revision(target.path) if target.kind != "folder" else None
-    return ScanResult(
+    result = ScanResult(
         target=target.label,
         findings=tuple(findings),
         rules=tuple(rules),
@@ -223,6 +245,18 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
         commit_times=_commit_times(target.path, {f.commit for f in findings if f.commit}),
         excerpts=capture(target.path, findings, rules, options.excerpt_lines) if options.excerpt_lines else {},
     )
+    if not counters.nested:
+        return result
+    inner = replace(options, progress=None)
+    return with_nested(target.path, result, counters.nested, lambda t, d: _scan(t, inner, d), depth,
+                       options.allow_foreign_owner)
+
+
+def _in_label(target: Target, engine: Engine) -> list[Finding]:
+    """Secrets in the name the target was given (a folder named after a token): reported,
+    and so masked wherever reports print the name."""
+    blob = Blob(data=target.label.encode("utf-8", "surrogateescape"), provenance=Provenance(path="", location="path"))
+    return [replace(f, note="in the name of the scanned target") for f in engine.scan_blob(blob) if f.redacts]
 
 
 def _commit_times(repo: Path, wanted: set[str]) -> dict[str, int]:
@@ -254,8 +288,8 @@ def _own_email(target: Target, options: ScanOptions) -> str | None:
     """The committer's own e-mail, exempt from identity findings in a hook run."""
     if target.kind != "worktree" or not (options.staged or options.rev_range):
         return None
-    out = git.run(["config", "user.email"], cwd=target.path, check=False).strip()
-    return out.decode("utf-8", "replace").lower() or None
+    email = git.user_email(target.path)
+    return email.lower() if email else None
 
 
 def _judge_identities(findings: list[Finding]) -> list[Finding]:
@@ -285,16 +319,18 @@ def _blobs(target: Target, options: ScanOptions, notes: list[str], counters: _Co
     if options.staged:
         if target.kind != "worktree":
             raise ReposcrubError(f"--staged needs a git work tree; {target.label} is not one")
-        staged = StagedSource(target.path, options.max_file_size, options.staged_paths)
+        staged = StagedSource(target.path, options.max_file_size, options.staged_paths, obey_ignore=not options.untrusted)
         yield from staged.blobs()
         counters.files, counters.bytes = staged.files_seen, staged.bytes_seen
         return
     skip: frozenset[str] = frozenset()
     commits_only = options.history and (options.rev_range or options.since) and target.kind != "folder"
     if target.kind in ("worktree", "folder") and not commits_only:
-        tree = WorktreeSource(target.path, max_file_size=options.max_file_size, use_git=target.kind == "worktree")
+        tree = WorktreeSource(target.path, max_file_size=options.max_file_size, use_git=target.kind == "worktree",
+                              obey_ignore=not options.untrusted)
         yield from tree.blobs()
-        counters.files, counters.bytes = tree.files_seen, tree.bytes_seen
+        counters.files, counters.bytes, counters.nested = tree.files_seen, tree.bytes_seen, tree.nested
+        notes.extend(tree.notes)
         skip = frozenset(tree.oids)
     if target.kind == "folder" or not options.history:
         return
@@ -311,7 +347,8 @@ def _history(target: Target, options: ScanOptions, skip: frozenset[str], notes: 
     scope = HistoryScope(since=options.since, rev_range=options.rev_range)
     keep = {e.lower() for e in profile.keep_identity}
     own = _own_email(target, options)
-    history = HistorySource(target.path, scope, options.max_file_size, skip_oids=skip, ignore=load_ignore(target.path),
+    ignore = None if options.untrusted else load_ignore(target.path)
+    history = HistorySource(target.path, scope, options.max_file_size, skip_oids=skip, ignore=ignore,
                             changes_only=options.changes_only,
                             keep_emails=frozenset(keep | ({own} if own else set())))
     yield from history.blobs()
@@ -346,12 +383,9 @@ def scan_archive(path: Path, options: ScanOptions, limits: ArchiveLimits | None 
 def _scan_roots(root: Path) -> list[tuple[Path, str]]:
     """What to scan, with the prefix its paths get: "" for the root itself."""
     repos = find_repositories(root)
-    if repos == [root]:
-        return [(root, "")]
-    parts = [(r, r.name) for r in repos]
-    if not repos or any(p not in repos for p in root.iterdir()):
-        parts.insert(0, (root, ""))
-    return parts
+    if repos and (repos == [root] or all(p in repos for p in root.iterdir())):
+        return [(r, "" if r == root else r.name) for r in repos]
+    return [(root, "")]  # a folder: repositories in it, at any depth, are scanned as nested ones
 
 
 def _merge(results: list[tuple[str, ScanResult]], repo_prefixes: list[str]) -> ScanResult:

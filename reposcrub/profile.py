@@ -14,6 +14,7 @@ from typing import Any
 
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import Severity
+from reposcrub.sources.safeopen import read_regular
 
 PROFILE_FILE = ".reposcrub.toml"
 _ORG_KEYS = {"names", "domains", "codenames", "namespaces", "ticket_prefixes", "ambiguous", "hosts"}
@@ -156,9 +157,14 @@ def _severity(value: Any, source: str) -> Severity:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return _parse_toml(path.read_bytes(), path)
     except OSError as exc:
         raise ReposcrubError(f"cannot read profile {path}: {exc.strerror}") from None
+
+
+def _parse_toml(data: bytes, path: Path | str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ReposcrubError(f"{path} is not valid TOML: {exc}") from None
 
@@ -171,17 +177,27 @@ def load_profile(root: Path | None, profile_file: Path | None = None) -> Profile
     """
     if profile_file is not None:
         return Profile.from_dict(_read_toml(profile_file), str(profile_file))
+    return shipped_profile(root) or Profile()
+
+
+def shipped_profile(root: Path | None) -> Profile | None:
+    """The profile the target itself holds, if any: only regular files inside it are read
+    (a link to a file elsewhere or a FIFO is not a profile).
+
+    Raises:
+        ReposcrubError: the file is not TOML, or has unknown keys.
+    """
     if root is None or not root.is_dir():
-        return Profile()
-    own = root / PROFILE_FILE
-    if own.is_file():
-        return Profile.from_dict(_read_toml(own), PROFILE_FILE)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        section = _read_toml(pyproject).get("tool", {}).get("reposcrub")
+        return None
+    own = read_regular(root, PROFILE_FILE)
+    if own is not None:
+        return Profile.from_dict(_parse_toml(own, PROFILE_FILE), PROFILE_FILE)
+    pyproject = read_regular(root, "pyproject.toml", limit=8 << 20)
+    if pyproject is not None:
+        section = _parse_toml(pyproject, root / "pyproject.toml").get("tool", {}).get("reposcrub")
         if section is not None:
             return Profile.from_dict(section, "pyproject.toml [tool.reposcrub]")
-    return Profile()
+    return None
 
 
 def from_flags(orgs: tuple[str, ...], domains: tuple[str, ...]) -> Profile:

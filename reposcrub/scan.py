@@ -18,7 +18,7 @@ from reposcrub.detectors.skipped import SkippedDetector
 from reposcrub.detectors.transcode import transcode
 from reposcrub.detectors.views import found_in_views, in_base64, transcoded_findings
 from reposcrub.errors import ReposcrubError
-from reposcrub.filters import drop_inline_allowed
+from reposcrub.filters import drop_inline_allowed, mark_inline_allowed
 from reposcrub.model import Blob, Finding, Rule
 from reposcrub.profile import Profile
 from reposcrub.syntax import SyntaxContext, decides_outcome, mark_unparsed
@@ -44,6 +44,7 @@ class EngineConfig:
     rules: tuple[Rule, ...]
     profile: Profile = field(default_factory=Profile)
     history_context: bool = True
+    obey_allows: bool = True  # False for untrusted targets: inline allows are reported, not obeyed
 
 
 class Executor(Protocol):
@@ -57,11 +58,14 @@ class Executor(Protocol):
 class Engine:
     """All detectors, built once per process from the enabled rules and the profile."""
 
-    def __init__(self, rules: Sequence[Rule], profile: Profile | None = None, *, history_context: bool = True) -> None:
+    def __init__(self, rules: Sequence[Rule], profile: Profile | None = None, *, history_context: bool = True,
+                 obey_allows: bool = True) -> None:
         """history_context=False parses a blob seen only in history (not in the work tree)
         just when its context decides an outcome: a full-history scan of a large repository
-        would otherwise spend most of its time in tree-sitter to label findings."""
+        would otherwise spend most of its time in tree-sitter to label findings.
+        obey_allows=False (untrusted targets) keeps what inline allows would drop, marked."""
         self.rules = list(rules)
+        self.obey_allows = obey_allows
         self.history_context = history_context
         self.profile = profile or Profile()
         self.config = EngineConfig(tuple(self.rules), self.profile, history_context)
@@ -78,7 +82,7 @@ class Engine:
 
     @classmethod
     def from_config(cls, config: EngineConfig) -> Engine:
-        return cls(config.rules, config.profile, history_context=config.history_context)
+        return cls(config.rules, config.profile, history_context=config.history_context, obey_allows=config.obey_allows)
 
     def scan_batch(self, batch: Sequence[Blob]) -> list[Finding]:
         """Findings of every blob in batch, overlaps resolved."""
@@ -112,7 +116,7 @@ class Engine:
             found = [f for f in found if f.end <= f.start or changes.holds_new(f.start, f.end)]
         if not found:
             return found
-        found = list(drop_inline_allowed(found, blob))
+        found = list(drop_inline_allowed(found, blob) if self.obey_allows else mark_inline_allowed(found, blob))
         if blob.provenance.location == "file" and found:
             if self.history_context or blob.provenance.commit is None or decides_outcome(found, self._by_id):
                 if self._syntax is None:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from reposcrub import git
+from reposcrub.sources.safeopen import read_regular
 from reposcrub.infer.content import tickets
 from reposcrub.infer.words import WordList
 from reposcrub.people import is_service
@@ -66,8 +67,7 @@ def _people_files(repo: Path) -> list[str]:
         if bare:
             data = git.run(["cat-file", "blob", f"HEAD:{name}"], cwd=repo, check=False)
         else:
-            path = repo / name
-            data = path.read_bytes()[: 1 << 20] if path.is_file() and not path.is_symlink() else b""
+            data = read_regular(repo, name) or b""  # never through a link, never a FIFO
         if data:
             texts.append(data[: 1 << 20].decode("utf-8", "replace"))
     return texts

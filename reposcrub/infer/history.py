@@ -61,9 +61,8 @@ def _identities(author: bytes, committer: bytes, ev: Evidence) -> None:
 
 
 def _remotes(repo: Path, ev: Evidence) -> None:
-    out = git.run(["config", "--get-regexp", r"^remote\..*\.url$"], cwd=repo, check=False).decode("utf-8", "replace")
-    for line in out.splitlines():
-        m = _REMOTE.search(line.split(" ", 1)[-1].strip())
+    for url in git.remote_urls(repo):  # read as data from the repository's own config
+        m = _REMOTE.search(url.strip())
         if m is not None:
             # The example names host and organisation only: a remote URL may hold a token.
             where = f"{m.group('host')}/{m.group('org')}"

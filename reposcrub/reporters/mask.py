@@ -33,7 +33,12 @@ class SecretMask:
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> SecretMask:
         """The values of every secret among findings (as paths hold them: undecodable bytes as surrogates)."""
-        return cls(f.value.decode("utf-8", "surrogateescape") for f in findings if f.redacts and f.value)
+        values = [f.value.decode("utf-8", "surrogateescape") for f in findings if f.redacts and f.value]
+        # A secret found in a name under an encoding (percent-escapes) is printed as the name
+        # holds it: mask those bytes too (the finding's span in a path or ref is the name's).
+        values += [f.path.encode("utf-8", "surrogateescape")[f.start:f.end].decode("utf-8", "surrogateescape")
+                   for f in findings if f.redacts and f.location in ("path", "ref") and f.end > f.start]
+        return cls(values)
 
     def __bool__(self) -> bool:
         return bool(self._by_anchor)

@@ -78,7 +78,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     """A plain folder in, a plain folder out: every shipped file, cleaned and renamed."""
     from dataclasses import replace as dc_replace
 
-    from reposcrub.pipeline import enabled_rules, scan_target
+    from reposcrub.pipeline import enabled_rules, scan_target, verification_options
     from reposcrub.scan import Engine
     from reposcrub.scrub.clean import Cleaner
     from reposcrub.scrub.plan import STUB, Plan, build_plan
@@ -118,7 +118,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     verification = None
     if options.verify:
         verification = Verification()
-        after = scan_target(str(options.out), scan_opts)
+        after = scan_target(str(options.out), verification_options(scan_opts))  # no suppression hides a secret
         judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, verification)
         sweeper = Sweeper(sweep_terms(profile, plan.replaced, replacer.literals), profile.keep_words)
         verification.sweep = sweep_folder(options.out, sweeper)

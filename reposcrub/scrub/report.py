@@ -1,6 +1,7 @@
 """The scrub report: what was replaced, by category and location; never the values."""
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -10,6 +11,7 @@ from reposcrub.model import Finding, ScanResult
 from reposcrub.reporters.json import finding_dict
 from reposcrub.reporters.mask import SecretMask, for_display, masked_finding
 from reposcrub.reporters.sarif import SarifReporter
+from reposcrub.scrub.outdir import write_beside
 from reposcrub.scrub.run import ScrubResult
 from reposcrub.scrub.verify import Verification
 from reposcrub.targets import strip_credentials
@@ -120,10 +122,11 @@ def write_reports(result: ScrubResult, target: str) -> tuple[Path, Path]:
     """<out>.scrub-report.json and .sarif, beside the copy, outside it."""
     json_path = result.out.parent / f"{result.out.name}.scrub-report.json"
     sarif_path = result.out.parent / f"{result.out.name}.scrub-report.sarif"
-    json_path.write_text(json.dumps(report_dict(result, target), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_beside(json_path, json.dumps(report_dict(result, target), indent=2, ensure_ascii=False) + "\n")
     replaced = ScanResult(target=strip_credentials(target), findings=tuple(result.plan.replaced),
                           rules=result.scan.rules, revision=result.scan.revision,
                           repository_uri=result.scan.repository_uri)
-    with sarif_path.open("w", encoding="utf-8") as stream:
-        SarifReporter().write(for_display(replaced, display_mask(result)), stream)
+    stream = io.StringIO()
+    SarifReporter().write(for_display(replaced, display_mask(result)), stream)
+    write_beside(sarif_path, stream.getvalue())  # never through a link planted at the name
     return json_path, sarif_path

@@ -21,6 +21,7 @@ from typing import Any
 
 import git_filter_repo as fr
 
+from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import Provenance
 from reposcrub.scrub.plan import STUB, Plan
@@ -155,7 +156,7 @@ def rewrite(mirror: Path, plan: Plan, replacer: Replacer) -> dict[str, str]:
     )
     log = mirror.parent / "filter-repo.log"
     try:
-        with _in_repo_quietly(mirror, log):
+        with git.isolated_environ(), _in_repo_quietly(mirror, log):
             repo_filter.run()
     except SystemExit as exc:
         lines = log.read_text(errors="replace").strip().splitlines()

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reposcrub import git
 from reposcrub.dirty import has_uncommitted_changes
-from reposcrub.errors import ReposcrubError
-from reposcrub.model import ScanResult, Severity
-from reposcrub.pipeline import ScanOptions, enabled_rules, resolve_profile, scan_target, with_identity_people
+from reposcrub.model import Finding, ScanResult, Severity
+from reposcrub.pipeline import (
+    ScanOptions, enabled_rules, resolve_profile, scan_target, verification_options, with_identity_people,
+)
 from reposcrub.profile import Profile
 from reposcrub.scan import Engine
-from reposcrub.scrub import materialize
+from reposcrub.scrub import materialize, outdir
 from reposcrub.scrub.clean import Cleaner
 from reposcrub.scrub.command import run_both
 from reposcrub.scrub.notes import NotesResult, rebuild_notes
@@ -52,15 +52,8 @@ class ScrubResult:
 
 
 def check_out_dir(out: Path, force: bool, source: Path | None) -> None:
-    """Raises: ReposcrubError: out exists and is not empty (without force), or lies inside the input."""
-    if source is not None:
-        src, dst = source.resolve(), out.resolve()
-        if dst == src or src in dst.parents:
-            raise ReposcrubError(f"--out {out} is inside the input; choose a folder outside it")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        if not force:
-            raise ReposcrubError(f"--out {out} exists and is not empty; choose another folder or pass --force")
-        shutil.rmtree(out) if out.is_dir() else out.unlink()
+    """Raises: ReposcrubError: see outdir.prepare."""
+    outdir.prepare(out, force, [source] if source is not None else [])
 
 
 def scrub(target_text: str, options: ScrubOptions) -> ScrubResult:
@@ -69,29 +62,23 @@ def scrub(target_text: str, options: ScrubOptions) -> ScrubResult:
     Raises:
         ReposcrubError: bad target or output, or a git step failed.
     """
-    local = None if is_url(target_text) else classify(Path(target_text))
-    check_out_dir(options.out, options.force, local.path if local else None)
+    local = None if is_url(target_text) else classify(Path(target_text), allow_foreign_owner=options.scan.allow_foreign_owner)
+    outdir.prepare(options.out, options.force, outdir.inputs(target_text, local.path if local else None))
     profile = resolve_profile(local.path if local and local.kind != "bare" else None, options.scan)
     profile = replace(profile, keep_identity=profile.keep_identity + options.keep_identity,
                       salt=options.salt if options.salt is not None else profile.salt)
-    tmp = Path(tempfile.mkdtemp(prefix="reposcrub-scrub-"))
-    try:
-        _make_out(options.out)
-        if local is not None and local.kind == "folder":
-            return materialize.scrub_folder(local.path, options, profile)
-        return _scrub_git(target_text, local.path if local else None, tmp, options, profile)
-    except BaseException:
-        shutil.rmtree(options.out, ignore_errors=True)  # interrupted or failed: no partial output
-        raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _make_out(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReposcrubError(f"cannot create --out {out}: {exc.strerror}; choose a folder you can write") from None
+    with outdir.work_dir(options.out) as tmp:
+        try:
+            outdir.create(options.out)
+            if local is not None and local.kind == "folder":
+                result = materialize.scrub_folder(local.path, options, profile)
+            else:
+                result = _scrub_git(target_text, local.path if local else None, tmp, options, profile)
+        except BaseException:
+            shutil.rmtree(options.out, ignore_errors=True)  # interrupted or failed: no partial output
+            raise
+        outdir.finish(options.out)
+        return result
 
 
 def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubOptions, profile: Profile) -> ScrubResult:
@@ -106,9 +93,12 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
     profile = with_identity_people(profile, pristine)
     scan_opts = replace(options.scan, profile=profile, history=True)
     # Every blob holding a value is rewritten, so every blob's findings are needed, not only
-    # where each value first appeared.
-    result = scan_target(str(pristine), replace(scan_opts, changes_only=False, full_context=True))
-    engine = Engine(enabled_rules(scan_opts, profile), profile)
+    # where each value first appeared. Suppressions are revealed, not obeyed: a secret they
+    # hide is kept only for a trusted input, and then named in the verdict.
+    reveal = scan_opts if scan_opts.untrusted else verification_options(scan_opts)
+    result = scan_target(str(pristine), replace(reveal, changes_only=False, full_context=True))
+    result, kept = _kept_by_suppressions(result, trusted=not scan_opts.untrusted)
+    engine = Engine(enabled_rules(scan_opts, profile), profile, obey_allows=not scan_opts.untrusted)
     replacer = Replacer(profile, profile.salt)
     replacer.prepare(gitwalk.identities(pristine), result.findings)
     plan = build_plan(result, Cleaner(engine, replacer), pristine, stub=profile.secret_files == "stub")
@@ -121,10 +111,22 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
     said = _notes_said(source, notes) + lost_signatures(pristine)
     verification = None
     if options.verify:
-        context = _Context(pristine, tmp, plan, engine, replacer, profile, commit_map, ref_map, head)
+        context = _Context(pristine, tmp, plan, engine, replacer, profile, commit_map, ref_map, head, kept)
         verification = _verify(context, options)
     commit_map_file = _commit_map_file(options.out, commit_map) if options.mode == "history" else None
     return ScrubResult(options.out, result, plan, verification, commit_map_file, said)
+
+
+def _kept_by_suppressions(result: ScanResult, trusted: bool) -> tuple[ScanResult, tuple[Finding, ...]]:
+    """For a trusted input, what its own inline allows, ignore files, baseline or profile hide
+    stays as it is, and is returned to be listed as left in the verdict; an untrusted input
+    keeps nothing."""
+    kept = tuple(f for f in result.findings if f.unobeyed) if trusted else ()
+    if not kept:
+        return result, ()
+    said = [replace(f, note=f"kept in place: the input's own {' and '.join(f.unobeyed)} hides it "
+                            "(not obeyed with --untrusted, which removes it too)") for f in kept]
+    return replace(result, findings=tuple(f for f in result.findings if not f.unobeyed)), tuple(said)
 
 
 def _notes_said(source: Path | None, notes: NotesResult) -> list[str]:
@@ -150,6 +152,7 @@ class _Context:
     commit_map: dict[str, str]
     ref_map: dict[str, str]
     head: str
+    kept: tuple[Finding, ...] = ()  # left in place because a suppression of the input asks so
 
 
 def _verify(c: _Context, options: ScrubOptions) -> Verification:
@@ -158,7 +161,7 @@ def _verify(c: _Context, options: ScrubOptions) -> Verification:
     v = Verification()
     clone = c.tmp / "verify.git"
     git.run(["clone", "--mirror", "--no-local", "--quiet", "--", str(options.out.resolve()), str(clone)], cwd=c.tmp)
-    v.leftover = [f for f in c.plan.leftover if f.severity >= options.fail_on]
+    v.leftover = [f for f in c.plan.leftover if f.severity >= options.fail_on] + list(c.kept)
     findings = [f for f in (*c.plan.replaced, *c.plan.leftover) if f.severity >= options.fail_on]
     sweeper = Sweeper(sweep_terms(c.profile, findings, c.replacer.literals), c.profile.keep_words)
     v.sweep = sweep_repository(clone, sweeper)
@@ -181,5 +184,5 @@ def _commit_map_file(out: Path, commit_map: dict[str, str]) -> Path | None:
         return None
     path = out.parent / f"{out.name}.commit-map"
     lines = ["old new"] + [f"{old} {new}" for old, new in sorted(commit_map.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outdir.write_beside(path, "\n".join(lines) + "\n")
     return path

@@ -15,11 +15,9 @@ import gzip
 import lzma
 import os
 import re
-import shutil
 import stat
 import struct
 import tarfile
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -29,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO
 
-from reposcrub import git
+from reposcrub import git, workdir
 from reposcrub.errors import ReposcrubError
 
 # The command line options that raise each cap (named in the errors).
@@ -110,15 +108,12 @@ def extracted(path: Path, limits: ArchiveLimits = ArchiveLimits()) -> Iterator[E
         ReposcrubError: unreadable, corrupt or not an archive, over a limit, or the disk is full.
     """
     kind = _format(path)
-    root = Path(tempfile.mkdtemp(prefix="reposcrub-archive-"))
-    try:
+    with workdir.temporary("reposcrub-archive-") as root:
         notes = _Notes(path.name)
         _unpack(path, kind, root, limits, notes)
         for repo in find_repositories(root):
             _defuse(repo, root, notes)
         yield ExtractedArchive(root, notes.render())
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _format(path: Path) -> str:
@@ -389,10 +384,11 @@ def _defuse(repo: Path, root: Path, notes: _Notes) -> None:
         if (git_dir / rel).is_file():
             (git_dir / rel).unlink()
             notes.add("links to objects outside the archive removed", str((git_dir / rel).relative_to(root)))
-    config = git_dir / "config"
-    if config.is_file() and git.run(["config", "--file", str(config), "--get", "core.worktree"], cwd=root, check=False).strip():
-        git.run(["config", "--file", str(config), "--unset-all", "core.worktree"], cwd=root, check=False)
-        notes.add("core.worktree (a work tree outside the archive) ignored in", str(config.relative_to(root)))
+    for config in (git_dir / "config", git_dir / "config.worktree"):  # the second with extensions.worktreeConfig
+        if config.is_file() and not config.is_symlink() and git.run(
+                ["config", "--file", str(config), "--get-all", "core.worktree"], cwd=root, check=False).strip():
+            git.run(["config", "--file", str(config), "--unset-all", "core.worktree"], cwd=root, check=False)
+            notes.add("core.worktree (a work tree outside the archive) ignored in", str(config.relative_to(root)))
 
 
 class _Notes:

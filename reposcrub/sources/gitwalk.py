@@ -7,13 +7,14 @@ included, because each tree is its first parent's tree plus that diff.
 """
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reposcrub import git
+from reposcrub.catfile import read_objects
 
-_ZERO = "0" * 40
 SUBMODULE_MODE = b"160000"
 
 
@@ -50,8 +51,11 @@ def _raw_entries(fields: list[bytes]) -> Iterator[tuple[bytes, str, str, str | N
 def walk(repo: Path, selection: Sequence[str]) -> Walk:
     """Record first path, first commit and commit count for every blob the selection adds."""
     result = Walk()
+    # --ignore-submodules: git would otherwise read .gitmodules from each commit, and a
+    # committed `update = !cmd` there makes it stop with a fatal error.
     args = ["log", *selection, "--reverse", "--topo-order", "--raw", "--no-renames", "--root",
-            "--diff-merges=first-parent", "-z", "--no-abbrev", "--format=%x01%H"]
+            "--diff-merges=first-parent", "-z", "--no-abbrev", "--format=%x01%H", "--ignore-submodules=none",
+            "--no-show-signature", "--no-notes", "--no-decorate", "--no-color", "--no-ext-diff", "--no-textconv"]
     for record in git.split_stream(args, repo, b"\x01"):
         if not record:
             continue
@@ -59,7 +63,7 @@ def walk(repo: Path, selection: Sequence[str]) -> Walk:
         commit = fields[0].decode()
         result.commits += 1
         for mode, oid, path, old in _raw_entries(fields[1:]):
-            if oid == _ZERO:
+            if not oid.strip("0"):  # deleted (40 or 64 zeros: SHA-1 or SHA-256)
                 continue  # deleted
             result.paths.setdefault(path, commit)
             if mode == SUBMODULE_MODE:
@@ -78,19 +82,63 @@ class CommitMeta:
     commit: str
     author: bytes
     committer: bytes
-    message: bytes
+    message: bytes  # in UTF-8 when the commit names an encoding Python knows
+    stored: bytes | None = None  # the message as stored, when that differs
 
 
 def commits_metadata(repo: Path, selection: Sequence[str]) -> Iterator[CommitMeta]:
-    """Identity and message of every selected commit."""
-    args = ["log", *selection, "-z", "--format=%H%x00%an <%ae>%x00%cn <%ce>%x00%B"]
-    fields: list[bytes] = []
-    for item in git.split_stream(args, repo, b"\0"):
-        fields.append(item)
-        if len(fields) == 4:
-            sha, author, committer, message = fields
-            fields = []
-            yield CommitMeta(sha.lstrip(b"\n").decode(), author, committer, message)
+    """Identity and message of every selected commit, read from the commit objects
+    themselves (plumbing: no signature checks, no mailmap, no re-encoding by git) and
+    decoded here by the commit's own ``encoding`` header."""
+    oids = (line.decode() for line in git.split_stream(["rev-list", *selection], repo, b"\n") if line)
+    for obj in read_objects(repo, oids, max_size=1 << 62):
+        if obj.kind == "commit":
+            yield parse_commit(obj.oid, obj.data)
+
+
+def parse_commit(oid: str, data: bytes) -> CommitMeta:
+    """Author and committer as ``Name <email>``, and the message, in UTF-8 where the
+    commit names another encoding Python knows (UTF-16, EBCDIC...)."""
+    header, _, message = data.partition(b"\n\n")
+    fields: dict[bytes, bytes] = {}
+    for line in header.split(b"\n"):
+        if line[:1] != b" ":  # continuation lines belong to gpgsig and mergetag
+            key, _, value = line.partition(b" ")
+            fields.setdefault(key, value)
+    author, committer = (fields.get(k, b"").rsplit(b" ", 2)[0] for k in (b"author", b"committer"))
+    codec = _codec(fields.get(b"encoding", b""))
+    if codec is not None:
+        author, committer = (part if _is_utf8(part) else _to_utf8(part, codec) for part in (author, committer))
+        decoded = _to_utf8(message, codec)
+        if decoded != message:  # both are scanned: a header may lie about plain text to garble it
+            return CommitMeta(oid, author, committer, decoded, stored=message)
+    return CommitMeta(oid, author, committer, message)
+
+
+def _codec(name: bytes) -> str | None:
+    text = name.decode("ascii", "replace").strip().lower()
+    if not text or text in ("utf-8", "utf8"):
+        return None
+    text = {"ebcdic-us": "cp037", "ebcdic-cp-us": "cp037", "ebcdic": "cp037"}.get(text, text)
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _to_utf8(data: bytes, codec: str) -> bytes:
+    try:
+        return data.decode(codec).encode("utf-8", "surrogateescape")
+    except UnicodeDecodeError:
+        return data  # not what the header says: scanned as stored
 
 
 def refs(repo: Path) -> list[tuple[str, str, str]]:
@@ -105,9 +153,11 @@ def refs(repo: Path) -> list[tuple[str, str, str]]:
 
 def identities(repo: Path) -> set[tuple[bytes, bytes]]:
     """Every (name, email) that authored, committed or tagged anything."""
-    args = ["log", "--all", "--reflog", "-z", "--format=%an%x00%ae%x00%cn%x00%ce"]
-    fields = list(git.split_stream(args, repo, b"\0"))
-    found = {(fields[i].lstrip(b"\n"), fields[i + 1]) for i in range(0, len(fields) - 1, 2)}
+    found: set[tuple[bytes, bytes]] = set()
+    for meta in commits_metadata(repo, ["--all", "--reflog"]):
+        for identity in (meta.author, meta.committer):
+            name, _, email = identity.rpartition(b" <")
+            found.add((name, email.rstrip(b">")) if _ else (identity, b""))
     tags = git.run(["for-each-ref", "refs/tags", "--format=%(taggername)%00%(taggeremail)"], cwd=repo)
     for line in tags.splitlines():
         name, _, email = line.partition(b"\0")

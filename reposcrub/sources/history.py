@@ -110,9 +110,10 @@ class HistorySource:
                 if identity not in seen_identities and not self._kept(identity):
                     seen_identities.add(identity)
                     yield Blob(data=identity, provenance=Provenance(path=meta.commit, commit=meta.commit, location=location))
-            if meta.message not in seen_messages:
-                seen_messages.add(meta.message)
-                yield Blob(data=meta.message, provenance=Provenance(path=meta.commit, commit=meta.commit, location="message"))
+            for message in (meta.message, meta.stored):
+                if message is not None and message not in seen_messages:
+                    seen_messages.add(message)
+                    yield Blob(data=message, provenance=Provenance(path=meta.commit, commit=meta.commit, location="message"))
 
     def _kept(self, identity: bytes) -> bool:
         email = identity.rsplit(b"<", 1)[-1].rstrip(b">").decode("utf-8", "replace").lower()

@@ -16,10 +16,10 @@ from reposcrub.sources.worktree import load_ignore
 
 
 class StagedSource:
-    def __init__(self, root: Path, max_file_size: int, paths: Sequence[str] = ()) -> None:
+    def __init__(self, root: Path, max_file_size: int, paths: Sequence[str] = (), obey_ignore: bool = True) -> None:
         self.root = root
         self.paths = tuple(paths)
-        self.ignore = load_ignore(root)
+        self.ignore = load_ignore(root) if obey_ignore else None
         self.max_file_size = max_file_size
         self.files_seen = 0
         self.bytes_seen = 0

@@ -66,12 +66,16 @@ def history(tmp_path_factory):
 def test_interrupted_scrub_leaves_nothing(history, tmp_path, tmpdir_for_child, stage):
     out = tmp_path / "out"
 
+    def work() -> list[Path]:  # the mirror's working directory, beside --out
+        return list(tmp_path.glob(".out.reposcrub-work-*"))
+
     def ready() -> bool:
-        return out.exists() if stage == "output" else bool(_leftovers(tmpdir_for_child))
+        return out.exists() if stage == "output" else bool(work())
 
     done = interrupt([PYTHON, "-m", "reposcrub", "scrub", str(history), "--out", str(out)], tmpdir_for_child, ready)
     assert_interrupted_cleanly(done, tmpdir_for_child)
     assert not out.exists(), sorted(p.name for p in out.rglob("*"))[:20]
+    assert not work()
     assert not (tmp_path / "out.commit-map").exists() and not (tmp_path / "out.scrub-report.json").exists()
 
 

@@ -208,10 +208,19 @@ def test_baseline_input_accepts_current_findings(history, tmp_path):
     assert gate(step).returncode == 0
 
 
+def test_untrusted_input_reports_what_a_shipped_baseline_hides(history, tmp_path):
+    subprocess.run([str(REPOSCRUB_BIN), "baseline", "create", str(history.repo)], check=True, capture_output=True)
+    assert scan(history.repo, tmp_path / "trusted").outputs["findings"] == "0"
+    step = scan(history.repo, tmp_path / "untrusted", untrusted="true")
+    assert step.returncode == 0, step.log
+    assert int(step.outputs["failing"]) >= 2 and gate(step).returncode == 1
+
+
 @pytest.mark.parametrize("inputs,message", [
     ({"fail_on": "severe"}, "fail-on must be one of"),
     ({"range": "recent"}, "range must be full or pushed"),
     ({"upload_sarif": "yes"}, "upload-sarif must be true or false"),
+    ({"untrusted": "yes"}, "untrusted must be true or false"),
     ({"path": "missing"}, "is not a directory"),
     ({"sarif_file": "x.sarif\n::error::injected"}, "SARIF_FILE must be a single line"),
 ])
@@ -312,7 +321,7 @@ def test_action_metadata_matches_the_published_schema():
     jsonschema.validate(doc, json.loads(ACTION_SCHEMA.read_text()))
     assert doc["runs"]["using"] == "composite"
     assert set(doc["inputs"]) == {"path", "range", "fail-on", "upload-sarif", "profile", "baseline", "sarif-file",
-                                  "python-version"}
+                                  "python-version", "untrusted"}
     assert {"sarif-file", "json-file", "html-file", "html-url", "findings", "items", "failing", "critical", "high",
             "medium", "low", "info"} <= set(doc["outputs"])
 

@@ -111,8 +111,13 @@ def test_out_must_be_empty_unless_forced(scrubbed, tmp_path):
     (busy / "keep.txt").write_text("x")
     result = run_scrub(fx, busy)
     assert result.exit_code == 2 and "exists and is not empty" in result.output
+    # --force replaces only an earlier copy reposcrub wrote, never a folder of someone else's.
+    assert run_scrub(fx, busy, "--force").exit_code == 2
     assert (busy / "keep.txt").exists()
-    assert run_scrub(fx, busy, "--force").exit_code == 0
+    again = tmp_path / "again"
+    assert run_scrub(fx, again).exit_code == 0
+    assert run_scrub(fx, again).exit_code == 2
+    assert run_scrub(fx, again, "--force").exit_code == 0
 
 
 def test_out_inside_the_input_is_refused(scrubbed):
