@@ -15,9 +15,9 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from reposcrub.detectors.encoded import percent_encode, reencode_base64
-from reposcrub.detectors.transcode import transcode
-from reposcrub.detectors.views import in_base64, in_percent
+from reposcrub.decode.encoded import percent_encode, reencode_base64
+from reposcrub.decode.text import transcode
+from reposcrub.decode.views import in_base64, in_percent
 from reposcrub.model import Blob, Finding, Provenance, Severity
 from reposcrub.scan import Engine
 from reposcrub.scrub.replace import Replacer
