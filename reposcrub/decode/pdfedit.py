@@ -139,7 +139,7 @@ def scrub(data: bytes, cleaning: Cleaning) -> bytes | Refusal:
         return attached
     if not (changed or attached):
         return data
-    writer.compress_identical_objects(remove_identicals=False, remove_orphans=True)
+    writer.compress_identical_objects()  # and drops objects nothing refers to any more (the old page text)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -70,8 +70,10 @@ class Decoding:
         view = strings_view(blob.data)
         if view is None:
             return found
+        # Confidentiality markers are left out: a colour profile's "all rights reserved" is
+        # in every picture, and a marker alone in a binary leaks nothing.
         inner = [f for f in scanner.scan_plain(Blob(view.text, blob.provenance, blob.oid), True, views=False)
-                 if f.end > f.start]
+                 if f.end > f.start and f.category != "marker"]
         if inner:
             lines = LineIndex(blob.data)
             found += [p for p in (place(f, view, lines) for f in inner) if p.end > p.start]

@@ -61,7 +61,8 @@ class Workbook:
         for sheet in book.getroot().iter("{*}sheet"):
             part = targets.get(sheet.get(_R) or "")
             if part:
-                self.sheets[part] = (sheet.get("name") or part, sheet.get("state") or "")
+                state = sheet.get("state") or ""
+                self.sheets[part] = (sheet.get("name") or part, state if state in ("hidden", "veryHidden") else "")
 
     def _load_shared(self, budget: ZipBudget, info: zipfile.ZipInfo) -> None:
         for event, el in iterparse(budget.stream(info), ("end",)):

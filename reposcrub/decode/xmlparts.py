@@ -17,6 +17,8 @@ from reposcrub.decode import Part
 from reposcrub.decode.xmltext import Slot, block_text, clean_blocks, iterparse, local, put_back
 
 CHUNK_TEXT = 2 << 20  # a long part is scanned in pieces of about this much text
+_ATTRIBUTE_LABELS = {"descr": "alt text", "Target": "link target", "href": "link", "tooltip": "tooltip",
+                     "author": "author", "userId": "user id"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +117,8 @@ def read_part(stream: Any, name: str, note: str, dialect: Dialect, properties: b
             piece = _block_lines(lines, el, dialect, count)
         elif depth == 0 and el.text and el.text.strip() and len(el) == 0 and name_:
             piece = lines.add(f"{_key(el)} = {el.text.strip()}" if properties else el.text.strip())
-        for _, value in dialect.words(el):
-            piece = lines.add(value) or piece
+        for key, value in dialect.words(el):
+            piece = lines.add(value, f"{_ATTRIBUTE_LABELS.get(local(key), local(key))} of {name_}") or piece
         if depth == 0:
             _forget(el)
         if piece is not None:

@@ -79,6 +79,8 @@ def _descriptor(rule: Rule) -> om.ReportingDescriptor:
 
 def _message(f: Finding, count: int) -> str:
     where = "" if f.location == "file" else f" in the {f.location}"
+    if f.part:
+        where = f" in {f.part}, line {f.line}"
     text = f"{f.rule_id}{where}: {f.preview}" if f.preview else f"{f.rule_id}{where}"
     if f.note:
         text += f" ({f.note})"
@@ -98,7 +100,10 @@ def _result(f: Finding, rule_index: int, count: int = 1) -> om.Result:
     physical = om.PhysicalLocation(
         artifact_location=om.ArtifactLocation(uri=_uri(_artifact_path(f)), uri_base_id="%SRCROOT%"), region=region
     )
+    if f.part:  # inside a document: the file is the artifact; the part and its line go in the message
+        physical = om.PhysicalLocation(artifact_location=om.ArtifactLocation(uri=_uri(f.container), uri_base_id="%SRCROOT%"))
     props: dict[str, object] = {"category": f.category, "severity": f.severity.label, "context": f.context, "location": f.location}
+    props.update({"part": f.part} if f.part else {})
     props.update({k: v for k, v in (("commit", f.commit), ("commitCount", f.commit_count or None), ("ref", f.ref)) if v})
     return om.Result(
         rule_id=f.rule_id,

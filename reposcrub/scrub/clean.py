@@ -15,11 +15,13 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
+from reposcrub.decode import DocumentOptions, Refusal
 from reposcrub.decode.encoded import percent_encode, reencode_base64
 from reposcrub.decode.text import transcode
 from reposcrub.decode.views import in_base64, in_percent
 from reposcrub.model import Blob, Finding, Provenance, Severity
 from reposcrub.scan import Engine
+from reposcrub.scrub.documents import Removal, describe, scrub_document
 from reposcrub.scrub.replace import Replacer
 
 MAX_ROUNDS = 5
@@ -32,6 +34,8 @@ class Cleaned:
     leftover: list[Finding] = field(default_factory=list)
     broke_syntax: bool = False  # parsed cleanly before, not after
     literal: bool = False  # changed without a finding: a known secret's value, a name inside a word
+    removed: str = ""  # why the file is removed from the copy instead (a binary, an editor's swap file)
+    refused: str = ""  # what scrub could not remove from a document (the copy is not certified)
 
     @property
     def changed(self) -> bool:
@@ -87,10 +91,12 @@ def _at(inner: Finding, run: Finding) -> Finding:
 
 
 class Cleaner:
-    def __init__(self, engine: Engine, replacer: Replacer, threshold: Severity = Severity.LOW) -> None:
+    def __init__(self, engine: Engine, replacer: Replacer, threshold: Severity = Severity.LOW,
+                 documents: DocumentOptions | None = None) -> None:
         self.engine = engine
         self.replacer = replacer
         self.threshold = threshold
+        self.documents = documents or DocumentOptions()
 
     def contains_literal(self, data: bytes) -> bool:
         return any(form in data for form in self.replacer.literals)
@@ -103,6 +109,10 @@ class Cleaner:
         return data
 
     def clean(self, data: bytes, provenance: Provenance) -> Cleaned:
+        if provenance.location == "file":  # a document or binary: by its format, never raw (scrub/documents.py)
+            document = self._document(data, provenance)
+            if document is not None:
+                return document
         text = transcode(data)
         if text is not None:  # UTF-16 or UTF-32: cleaned as UTF-8, written back as it was
             result = self.clean(text.text, provenance)
@@ -113,6 +123,27 @@ class Cleaner:
             # Parsed cleanly before (usually known from the scan itself), not after.
             before = self.engine.parse_errors(data, provenance.path)
             result.broke_syntax = before is False and self.engine.parse_errors(result.data, provenance.path) is True
+        return result
+
+    def _document(self, data: bytes, provenance: Provenance) -> Cleaned | None:
+        result = Cleaned(data)
+
+        def clean_text(text: bytes, where: str) -> bytes:
+            cleaned = self._clean_fully(text, Provenance(path=where), decode=True)
+            part = where[len(provenance.path) + 1:]
+            result.replaced.extend(replace(f, part=part) for f in cleaned.replaced)
+            result.leftover.extend(replace(f, part=part) for f in cleaned.leftover)
+            return cleaned.data
+
+        outcome = scrub_document(provenance.path, data, clean_text, self.engine.decoding.formats, self.documents)
+        if outcome is None:
+            return None
+        if isinstance(outcome, Removal):  # only what holds a finding goes
+            result.removed = outcome.reason if self._replaceable(data, provenance, decode=True) else ""
+        elif isinstance(outcome, Refusal):
+            result.refused = describe(provenance.path, outcome)
+        else:
+            result.data = outcome
         return result
 
     def _clean_fully(self, data: bytes, provenance: Provenance, decode: bool) -> Cleaned:

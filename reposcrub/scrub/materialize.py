@@ -108,6 +108,10 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
             continue
         cleaned = cleaner.clean(blob.data, blob.provenance)
         plan.replaced.extend(cleaned.replaced)
+        plan.refusals += [cleaned.refused] if cleaned.refused else []
+        if cleaned.removed:  # a binary or an editor's copy holding a finding: not copied
+            plan.secret_files.add(path)
+            continue
         target.write_bytes(cleaned.data)
         shutil.copymode(root / path, target)
     verification = None
@@ -115,4 +119,5 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
         verification = Verification()
         after = scan_target(str(options.out), scan_opts)
         judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, verification)
+        verification.problems += plan.refusals
     return ScrubResult(options.out, result, plan, verification, None, [])

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reposcrub.catfile import read_all_objects, read_objects
+from reposcrub.decode.strings import is_binary
 from reposcrub.detectors.prefilter import KeywordPrefilter
 from reposcrub.model import Finding, Provenance, Rule, ScanResult
 from reposcrub.scrub.clean import Cleaner, replaceable
@@ -28,6 +29,7 @@ class Plan:
     review: list[Finding] = field(default_factory=list)  # reported, not changed (documents, too large)
     broken_syntax: list[str] = field(default_factory=list)  # paths that parsed before and not after
     literal_blobs: int = 0  # blobs changed only because a known secret's value was in them
+    refusals: list[str] = field(default_factory=list)  # documents scrub could not clean: never certified
 
     def new_path(self, path: str) -> str:
         """The path's new name: planned from its findings, else with any org name inside
@@ -76,6 +78,10 @@ def _sweep(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
             continue
         if not prefilter.candidates(obj.data):
             continue
+        if is_binary(obj.data) or cleaner.engine.decoding.formats.for_blob("", obj.data) is not None:
+            # A known value inside a binary or a document: never replaced in place (scrub/documents.py).
+            plan.secret_blobs.add(obj.oid)
+            continue
         cleaned = cleaner.replacer.substitute_names_anywhere(cleaner.replace_literals(obj.data))
         if cleaned != obj.data:
             plan.blobs[obj.oid] = cleaned
@@ -86,13 +92,18 @@ def _plan_blobs(plan: Plan, findings: Iterable[Finding], cleaner: Cleaner, repo:
     first_path: dict[str, str] = {}
     for f in findings:
         if f.location == "file" and f.oid and replaceable(f, cleaner.threshold) and f.oid not in plan.secret_blobs:
-            first_path.setdefault(f.oid, f.path)
+            first_path.setdefault(f.oid, f.container)  # a finding inside a document: the document
     if not first_path or repo is None:
         return
     for obj in read_objects(repo, sorted(first_path), max_size=1 << 62):
         if obj.kind != "blob":
             continue
         cleaned = cleaner.clean(obj.data, Provenance(path=first_path[obj.oid]))
+        if cleaned.removed:  # a binary or an editor's copy: removed, never edited in place
+            plan.secret_blobs.add(obj.oid)
+            plan.secret_files.add(first_path[obj.oid])
+        if cleaned.refused:
+            plan.refusals.append(cleaned.refused)
         plan.replaced.extend(cleaned.replaced)
         plan.leftover.extend(cleaned.leftover)
         if cleaned.broke_syntax:

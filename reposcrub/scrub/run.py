@@ -124,6 +124,7 @@ def _verify(pristine: Path, options: ScrubOptions, scan_opts: ScanOptions, plan:
     judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, v)
     v.problems += [f"unreachable object left: {line}" for line in unreachable_objects(options.out)]
     v.problems += [f"{path} parsed without errors before scrubbing and not after" for path in plan.broken_syntax]
+    v.problems += plan.refusals  # a document scrub could not clean: never certified
     if options.mode == "history":
         check_structure(pristine, options.out, commit_map, v)
         tips = {old: commit_map[old] for _, kind, old in gitwalk.refs(pristine) if kind == "commit" and old in commit_map}
