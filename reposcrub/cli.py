@@ -105,6 +105,7 @@ def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
                      help="Archives: entries at most (default 200,000)."),
         click.option("--archive-max-ratio", type=click.IntRange(min=1), default=None,
                      help="Archives: largest compression ratio accepted (default 200)."),
+        click.option("--ocr", is_flag=True, help="Read text in pictures with tesseract (the ocr extra)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -133,7 +134,7 @@ def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) ->
     return ScanOptions(
         disabled_rules=frozenset(kw["disable"]), history=not kw["no_history"], staged=kw["staged"],
         since=kw["since"], rev_range=rev_range, profile_file=kw["profile_file"], orgs=kw["orgs"],
-        domains=kw["domains"], baseline=baseline, **extra,
+        domains=kw["domains"], baseline=baseline, ocr=kw["ocr"], **extra,
     )
 
 
@@ -282,9 +283,14 @@ def _default_baseline(target: str) -> Path:
 @click.option("--org", "orgs", multiple=True, help="An organisation name to remove (repeatable).")
 @click.option("--domain", "domains", multiple=True, help="An organisation domain to remove (repeatable).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+@click.option("--ocr", is_flag=True, help="Read text in pictures with tesseract; a picture showing a value is refused.")
+@click.option("--strip-outputs", is_flag=True, help="Notebooks: clear every output, not only those holding a value.")
+@click.option("--document-revisions", type=click.Choice(["remove", "keep"]), default="remove", show_default=True,
+              help="Documents: remove accepts tracked changes and drops comments; keep cleans them in place.")
 def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_identity: tuple[str, ...], force: bool,
                   no_verify: bool, fail_on: Severity, profile_file: Path | None, orgs: tuple[str, ...],
-                  domains: tuple[str, ...], jobs: int | None) -> None:
+                  domains: tuple[str, ...], jobs: int | None, ocr: bool, strip_outputs: bool,
+                  document_revisions: str) -> None:
     """Write a sanitized copy of TARGET at --out, with rewritten history, then verify it.
     The input is never modified."""
     from reposcrub.pipeline import ScanOptions
@@ -292,11 +298,14 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     from reposcrub.scrub.report import display_mask, next_steps, write_reports
     from reposcrub.scrub.run import ScrubOptions, scrub
 
-    scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains)
+    from reposcrub.decode import DocumentOptions
+
+    scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains, ocr=ocr)
     if jobs:
         scan_options = dataclasses.replace(scan_options, jobs=jobs)
     options = ScrubOptions(out=out, mode=mode, salt=salt, keep_identity=keep_identity, force=force,
-                           verify=not no_verify, fail_on=fail_on, scan=scan_options)
+                           verify=not no_verify, fail_on=fail_on, scan=scan_options,
+                           documents=DocumentOptions(revisions=document_revisions, strip_outputs=strip_outputs))
     result = scrub(target, options)
     json_path, sarif_path = write_reports(result, target)
     by_category: dict[str, int] = {}

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reposcrub import git
+from reposcrub.decode.formats import FormatSettings
+from reposcrub.decode.limits import DecodeLimits
 from reposcrub.detectors.identifiers import name_words
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
@@ -52,6 +54,12 @@ class ScanOptions:
     # A later version of a file is scanned only where it changed (its findings elsewhere are
     # the earlier version's). Scrub turns this off: it rewrites every blob that holds a value.
     changes_only: bool = True
+    ocr: bool = False  # read text in pictures (the ocr extra and tesseract)
+
+
+def format_settings(options: ScanOptions) -> FormatSettings:
+    """How documents are read: the archive caps, and whether pictures are read by OCR."""
+    return FormatSettings(DecodeLimits.from_archive(options.archive_limits), ocr=options.ocr)
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -143,7 +151,7 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
-    engine = Engine(rules, profile, history_context=not full_history)
+    engine = Engine(rules, profile, history_context=not full_history, documents=format_settings(options))
     notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)

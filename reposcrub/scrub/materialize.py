@@ -75,7 +75,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     """A plain folder in, a plain folder out: every shipped file, cleaned and renamed."""
     from dataclasses import replace as dc_replace
 
-    from reposcrub.pipeline import enabled_rules, scan_target
+    from reposcrub.pipeline import enabled_rules, format_settings, scan_target
     from reposcrub.scan import Engine
     from reposcrub.scrub.clean import Cleaner
     from reposcrub.scrub.plan import STUB, Plan, build_plan
@@ -90,7 +90,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     rules = enabled_rules(scan_opts, profile)
     replacer = Replacer(profile, profile.salt)
     replacer.prepare((), result.findings)
-    cleaner = Cleaner(Engine(rules, profile), replacer)
+    cleaner = Cleaner(Engine(rules, profile, documents=format_settings(scan_opts)), replacer, documents=options.documents)
     plan: Plan = build_plan(result, cleaner, None, stub=profile.secret_files == "stub")
     source = WorktreeSource(root, max_file_size=options.scan.max_file_size)
     options.out.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 from reposcrub import git
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import ScanResult, Severity
-from reposcrub.pipeline import ScanOptions, enabled_rules, resolve_profile, scan_target, with_identity_people
+from reposcrub.decode import DocumentOptions
+from reposcrub.pipeline import ScanOptions, enabled_rules, format_settings, resolve_profile, scan_target, with_identity_people
 from reposcrub.profile import Profile
 from reposcrub.scan import Engine
 from reposcrub.scrub import materialize
@@ -32,6 +33,7 @@ class ScrubOptions:
     verify: bool = True
     fail_on: Severity = Severity.LOW
     scan: ScanOptions = field(default_factory=ScanOptions)
+    documents: DocumentOptions = field(default_factory=DocumentOptions)  # tracked changes, notebook outputs
 
 
 @dataclass
@@ -104,7 +106,7 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
     rules = enabled_rules(scan_opts, profile)
     replacer = Replacer(profile, profile.salt)
     replacer.prepare(gitwalk.identities(pristine), result.findings)
-    cleaner = Cleaner(Engine(rules, profile), replacer)
+    cleaner = Cleaner(Engine(rules, profile, documents=format_settings(scan_opts)), replacer, documents=options.documents)
     plan = build_plan(result, cleaner, pristine, stub=profile.secret_files == "stub")
     rewrite(mirror, plan, replacer)
     commit_map = materialize.write_repository(mirror, options.out, options.mode)
