@@ -45,8 +45,10 @@ class Image:
                  if any(cleaning.text(line, part) != line for line in lines)}
         if self.ocr:
             for piece in _ocr(image):
-                if not isinstance(piece, Part):
+                if isinstance(piece, Unreadable):
                     return Refusal("picture", piece.reason)
+                if not isinstance(piece, Part):
+                    continue
                 text = piece.text.decode()
                 if cleaning.text(text, piece.name) != text:
                     return Refusal("picture", "text shown in the picture itself cannot be removed")
@@ -85,7 +87,7 @@ def _pixels(data: bytes) -> bytes:
 def _ocr(image: Any) -> Iterator[Piece]:
     """The text tesseract reads in the picture (the `ocr` extra and Debian's tesseract-ocr)."""
     try:
-        import pytesseract  # type: ignore[import-untyped]
+        import pytesseract
     except ImportError:
         yield Unreadable("--ocr needs the ocr extra (pip install 'reposcrub[ocr]') and tesseract-ocr")
         return

@@ -10,7 +10,6 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO
 
 from reposcrub.sources.archive import ArchiveLimits
 
@@ -71,12 +70,14 @@ class ZipBudget:
     def read(self, info: zipfile.ZipInfo) -> bytes:
         return b"".join(self.chunks(info))
 
-    def stream(self, info: zipfile.ZipInfo) -> IO[bytes]:
+    def stream(self, info: zipfile.ZipInfo) -> _CountedReader:
         """A file-like reader of the member for a streaming parser, counted as it is read."""
         return _CountedReader(self.chunks(info))
 
 
 class _CountedReader:
+    """read(size) over chunks, for a parser that pulls its input."""
+
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
         self._buffer = b""

@@ -32,8 +32,8 @@ def xmp_packet(reader: Any) -> bytes:
 
 def has_pictures(page: Any) -> bool:
     try:
-        objects = page["/Resources"].get_object().get("/XObject") or {}
-        return any(o.get_object().get("/Subtype") == "/Image" for o in objects.get_object().values())
+        objects: Any = page["/Resources"].get_object().get("/XObject")
+        return objects is not None and any(o.get_object().get("/Subtype") == "/Image" for o in objects.get_object().values())
     except Exception:  # noqa: BLE001
         return False
 
@@ -240,7 +240,8 @@ def _rewrite_strings(page: Any, cleaning: Cleaning, where: str) -> bool:
             targets = operands[0] if operator == b"TJ" else operands
             for index, item in enumerate(targets):
                 if isinstance(item, (str, bytes)) and not isinstance(item, ArrayObject):
-                    raw = item.get_original_bytes() if hasattr(item, "get_original_bytes") else bytes(item)
+                    raw = item.get_original_bytes() if hasattr(item, "get_original_bytes") else item.encode("latin-1") \
+                        if isinstance(item, str) else bytes(item)
                     group.append((targets, index, _Holder(raw.decode("latin-1"))))
         elif operator == b"ET" and group:
             slots = [Slot(holder, "text", holder.text) for _, _, holder in group]

@@ -43,8 +43,8 @@ def transcode(data: bytes) -> Transcoded | None:
         for bom, codec in _BOMS:
             if data.startswith(bom):
                 return _text(data, bom, codec)
-    codec = _unmarked_utf16(data)
-    return _text(data, b"", codec) if codec is not None else None
+    unmarked = _unmarked_utf16(data)
+    return _text(data, b"", unmarked) if unmarked is not None else None
 
 
 def _text(data: bytes, bom: bytes, codec: str) -> Transcoded | None:
