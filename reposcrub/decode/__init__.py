@@ -100,6 +100,9 @@ class Format(Protocol):
     """One document format: read its text, scrub it in place, check that it opens."""
 
     name: str
+    # Whether its pieces cover every byte that can hold text (zip packages: every member
+    # is read), so that the printable runs of the raw file add nothing.
+    whole: bool
 
     def pieces(self, data: bytes) -> Iterator[Piece]: ...
 

@@ -21,6 +21,7 @@ class Image:
     """Pictures: metadata, and text by OCR when asked."""
 
     name = "image"
+    whole = False
 
     def __init__(self, ocr: bool = False) -> None:
         self.ocr = ocr

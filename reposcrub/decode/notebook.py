@@ -62,6 +62,7 @@ class Notebook:
     """Jupyter notebooks (.ipynb)."""
 
     name = "notebook"
+    whole = False
 
     def pieces(self, data: bytes) -> Iterator[Piece]:
         try:

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from reposcrub.decode import Cleaning, DocumentOptions, Piece, Refusal
-from reposcrub.decode.limits import DecodeLimits, ZipBudget
+from reposcrub.decode.limits import DecodeLimits
 from reposcrub.decode.xmlparts import Dialect, clean_part, read_part
 from reposcrub.decode.xmltext import local, parse
-from reposcrub.decode.zipdoc import EMBEDDED_SUFFIXES, XML_SUFFIXES, Refused, embedded, rewrite_zip, serialize, zip_pieces
+from reposcrub.decode.zipdoc import (EMBEDDED_SUFFIXES, XML_SUFFIXES, PartCache, Refused, embedded, rewrite_zip,
+                                     serialize, zip_pieces)
 
 DIALECT = Dialect(
     blocks=frozenset({"p", "h"}),
@@ -37,16 +38,17 @@ class Odf:
     """OpenDocument packages."""
 
     name = "odf"
+    whole = True
 
     def __init__(self, limits: DecodeLimits) -> None:
         self.limits = limits
+        self.cache = PartCache()
 
     def pieces(self, data: bytes) -> Iterator[Piece]:
-        def read_xml(budget: ZipBudget, info: zipfile.ZipInfo) -> Iterator[Piece]:
-            name = info.filename
-            yield from read_part(budget.stream(info), name, _note(name), DIALECT, name.endswith("meta.xml"))
+        def read_xml(name: str, stream: Any) -> Iterator[Piece]:
+            return read_part(stream, name, _note(name), DIALECT, name.endswith("meta.xml"))
 
-        yield from zip_pieces(data, self.limits, read_xml)
+        yield from zip_pieces(data, self.limits, read_xml, self.cache)
 
     def scrub(self, data: bytes, cleaning: Cleaning, options: DocumentOptions) -> bytes | Refusal:
         def change(name: str, content: bytes) -> bytes | None:

@@ -39,6 +39,7 @@ class Ole:
     """OLE compound documents."""
 
     name = "ole"
+    whole = False
 
     def pieces(self, data: bytes) -> Iterator[Piece]:
         import olefile

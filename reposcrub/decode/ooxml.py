@@ -13,10 +13,12 @@ from typing import Any
 
 from reposcrub.decode import Cleaning, DocumentOptions, Piece, Refusal
 from reposcrub.decode import xlsx
-from reposcrub.decode.limits import DecodeLimits, ZipBudget
+from reposcrub.decode.limits import DecodeLimits
+from reposcrub.decode.sheetrows import SheetRows
 from reposcrub.decode.xmlparts import Dialect, clean_part, read_part
 from reposcrub.decode.xmltext import local, parse
-from reposcrub.decode.zipdoc import EMBEDDED_SUFFIXES, XML_SUFFIXES, Refused, embedded, rewrite_zip, serialize, zip_pieces
+from reposcrub.decode.zipdoc import (EMBEDDED_SUFFIXES, XML_SUFFIXES, PartCache, Refused, embedded, rewrite_zip,
+                                     serialize, zip_pieces)
 
 
 def _attribute_ok(el: Any, name: str) -> bool:
@@ -70,24 +72,25 @@ class Ooxml:
     """Office Open XML packages."""
 
     name = "ooxml"
+    whole = True
 
     def __init__(self, limits: DecodeLimits) -> None:
         self.limits = limits
+        self.cache = PartCache()
+        self.sheets = SheetRows()
 
     def pieces(self, data: bytes) -> Iterator[Piece]:
-        book = xlsx.Workbook()
+        book = xlsx.Workbook(self.sheets)
 
-        def read_xml(budget: ZipBudget, info: zipfile.ZipInfo) -> Iterator[Piece]:
-            name = info.filename
+        def read_xml(name: str, stream: Any) -> Iterator[Piece]:
             if name == "xl/workbook.xml" or name == "xl/sharedStrings.xml":
-                return  # read up front (book.load), their text reported below
+                return iter(())  # read up front (book.load), their text reported below
             if name in book.sheets:
-                yield from book.read_sheet(budget.stream(info), name)
-                return
-            yield from _generic(budget, info, name)
+                return book.read_sheet(stream, name)  # shared strings differ: a sheet is never taken from the cache
+            return _generic(stream, name)
 
         book.load(data, self.limits)
-        yield from zip_pieces(data, self.limits, read_xml)
+        yield from zip_pieces(data, self.limits, read_xml, book.uncached(self.cache))
         yield from book.leftovers()
 
     def scrub(self, data: bytes, cleaning: Cleaning, options: DocumentOptions) -> bytes | Refusal:
@@ -121,11 +124,11 @@ class Ooxml:
         return _opens(data)
 
 
-def _generic(budget: ZipBudget, info: zipfile.ZipInfo, name: str) -> Iterator[Piece]:
+def _generic(stream: Any, name: str) -> Iterator[Piece]:
     from reposcrub.decode.xmltext import UnsafeXml
 
     try:
-        yield from read_part(budget.stream(info), name, part_note(name), DIALECT, bool(_PROPERTIES.match(name)))
+        yield from read_part(stream, name, part_note(name), DIALECT, bool(_PROPERTIES.match(name)))
     except UnsafeXml:
         if not name.lower().endswith(".vml"):  # legacy drawings are often not XML; their text is in the comments part
             raise

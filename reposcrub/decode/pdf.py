@@ -38,6 +38,7 @@ class Pdf:
     """PDF documents."""
 
     name = "pdf"
+    whole = False
 
     def __init__(self, limits: DecodeLimits) -> None:
         self.limits = limits
@@ -86,4 +87,4 @@ class Pdf:
 
 
 def _page_text(page: Any) -> str:
-    return str(page.extract_text() or "")
+    return pdfedit.page_text(page)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +37,57 @@ def has_pictures(page: Any) -> bool:
         return objects is not None and any(o.get_object().get("/Subtype") == "/Image" for o in objects.get_object().values())
     except Exception:  # noqa: BLE001
         return False
+
+
+# Content stream tokens: literal strings (one level of nested parentheses), hex strings,
+# and operator names; numbers and names are skipped.
+_TOKEN = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>|[A-Za-z'\"*]+", re.S)
+_LINE_MOVES = {b"Td", b"TD", b"T*", b"Tm", b"'", b'"', b"ET"}
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}
+_UNESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
+
+
+def page_text(page: Any) -> str:
+    """The text a page shows: read straight from its content stream when its fonts encode
+    text as single bytes (standard or WinAnsi encodings), else by pypdf's text extraction."""
+    if not _simple_fonts(page):
+        return str(page.extract_text() or "")
+    contents = page.get("/Contents")
+    if contents is None:
+        return ""
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, list) else [contents]
+    data = b"\n".join(bytes(s.get_object().get_data()) for s in streams)
+    out: list[bytes] = []
+    for token in _TOKEN.findall(data):
+        if token[:1] == b"(":
+            out.append(_UNESCAPE.sub(_unescape, token[1:-1]))
+        elif token[:1] == b"<":
+            out.append(bytes.fromhex(token[1:-1].decode("ascii").replace(" ", "").replace("\n", "")))
+        elif token in _LINE_MOVES and out and out[-1] != b"\n":
+            out.append(b"\n")
+    return b"".join(out).decode("latin-1")
+
+
+def _unescape(m: re.Match[bytes]) -> bytes:
+    code = m.group(1)
+    if code[:1].isdigit():
+        return bytes([int(code, 8) & 0xFF])
+    return _ESCAPES.get(code, b"" if code in (b"\n", b"\r\n", b"\r") else code)
+
+
+def _simple_fonts(page: Any) -> bool:
+    try:
+        fonts = page["/Resources"].get_object().get("/Font")
+        for ref in (fonts.get_object().values() if fonts is not None else ()):
+            font = ref.get_object()
+            encoding = font.get("/Encoding")
+            if font.get("/Subtype") not in ("/Type1", "/TrueType") or (
+                    encoding is not None and encoding not in ("/WinAnsiEncoding", "/StandardEncoding")):
+                return False
+    except Exception:  # noqa: BLE001 - a strange resource dictionary: let pypdf read the page
+        return False
+    return True
 
 
 def _annotations(page: Any) -> Iterator[Any]:
@@ -212,50 +264,66 @@ class _Holder:
 def _page(page: Any, cleaning: Cleaning, number: int) -> bool | Refusal:
     """Replace what the page's text shows in its content stream; False if nothing held anything."""
     where = f"page {number}"
-    text = str(page.extract_text() or "")
+    text = page_text(page)
     if cleaning.text(text, where) == text:
         return False
     if not _rewrite_strings(page, cleaning, where):
         return Refusal(where, "its text is not stored as plain strings in the content stream")
-    after = str(page.extract_text() or "")
+    after = page_text(page)
     if cleaning.text(after, where) != after:
         return Refusal(where, "text on this page cannot be replaced in its content stream")
     return True
 
 
 def _rewrite_strings(page: Any, cleaning: Cleaning, where: str) -> bool:
-    """Clean the strings of each text object (BT … ET) as one text; False if none changed."""
-    from pypdf.generic import ArrayObject, ByteStringObject, ContentStream
+    """Clean the strings of each text object (BT … ET) as one text, a line break where the
+    text moves to another line (as page_text reads it); False if none changed."""
+    from pypdf.generic import ContentStream
 
     contents = page.get_contents()
     if contents is None:
         return False
     stream = ContentStream(contents, page.pdf)
     changed = False
-    group: list[tuple[list[Any], int, _Holder]] = []
+    group: list[tuple[Any, int, Slot]] = []
     for operands, operator in stream.operations:
         if operator == b"BT":
             group = []
-        elif operator in (b"Tj", b"'", b'"', b"TJ"):
+        elif operator in (b"Td", b"TD", b"T*", b"Tm", b"'", b'"') and group:
+            group.append((None, 0, Slot(_Holder("\n"), "text", "\n", fixed=True)))
+        if operator in (b"Tj", b"'", b'"', b"TJ"):
             targets = operands[0] if operator == b"TJ" else operands
             for index, item in enumerate(targets):
-                if isinstance(item, (str, bytes)) and not isinstance(item, ArrayObject):
-                    raw = item.get_original_bytes() if hasattr(item, "get_original_bytes") else item.encode("latin-1") \
-                        if isinstance(item, str) else bytes(item)
-                    group.append((targets, index, _Holder(raw.decode("latin-1"))))
+                if isinstance(item, (str, bytes)):
+                    text = _string_bytes(item).decode("latin-1")
+                    group.append((targets, index, Slot(_Holder(text), "text", text)))
         elif operator == b"ET" and group:
-            slots = [Slot(holder, "text", holder.text) for _, _, holder in group]
-            text = block_text(slots)
-            cleaned = cleaning.text(text, where)
-            if cleaned != text:
-                put_back(slots, cleaned)
-                for targets, index, holder in group:
-                    targets[index] = ByteStringObject(holder.text.encode("latin-1", "replace"))
-                changed = True
+            changed |= _clean_group(group, cleaning, where)
             group = []
     if changed:
         page.replace_contents(stream)
     return changed
+
+
+def _string_bytes(item: Any) -> bytes:
+    if hasattr(item, "get_original_bytes"):
+        return bytes(item.get_original_bytes())
+    return item.encode("latin-1", "replace") if isinstance(item, str) else bytes(item)
+
+
+def _clean_group(group: list[tuple[Any, int, Slot]], cleaning: Cleaning, where: str) -> bool:
+    from pypdf.generic import ByteStringObject
+
+    slots = [slot for _, _, slot in group]
+    text = block_text(slots)
+    cleaned = cleaning.text(text, where)
+    if cleaned == text:
+        return False
+    put_back(slots, cleaned)
+    for targets, index, slot in group:
+        if targets is not None:
+            targets[index] = ByteStringObject(slot.node.text.encode("latin-1", "replace"))
+    return True
 
 
 def _attachments(root: Any, cleaning: Cleaning) -> bool | Refusal:

@@ -57,7 +57,12 @@ class Decoding:
         binary = is_binary(blob.data)
         if fmt is None and not binary:
             return None
-        raw = self._binary(blob, scanner) if binary else scanner.scan_plain(blob, resolve_overlaps, views=True)
+        if not binary:
+            raw = scanner.scan_plain(blob, resolve_overlaps, views=True)
+        elif fmt is not None and fmt.whole:
+            raw = scanner.scan_plain(blob, True, views=False)  # path and magic rules only
+        else:
+            raw = self._binary(blob, scanner)
         if fmt is None:
             return raw
         inside = self._document(blob, fmt, scanner)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from reposcrub.decode import Part
-from reposcrub.decode.xmltext import Slot, block_text, clean_blocks, iterparse, local, put_back
+from reposcrub.decode.xmltext import Slot, block_text, clean_blocks, iterparse, local, parse, put_back
 
 CHUNK_TEXT = 2 << 20  # a long part is scanned in pieces of about this much text
+WHOLE_PART = 16 << 20  # parts up to this size are parsed at once; larger ones are streamed
 _ATTRIBUTE_LABELS = {"descr": "alt text", "Target": "link target", "href": "link", "tooltip": "tooltip",
                      "author": "author", "userId": "user id"}
 
@@ -31,6 +34,24 @@ class Dialect:
     inserted: frozenset[str]
     label: str = "paragraph"
     attribute_ok: Callable[[Any, str], bool] = lambda el, name: True
+    # Compiled: elements with text and no children (asked once the blocks are taken out).
+    leaf_query: Any = field(init=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "leaf_query", etree.XPath("//*[not(*)][normalize-space(text())]"))
+
+    def word_attributes(self, root: Any) -> Iterator[tuple[Any, str, str]]:
+        """(element, attribute name, value) of every attribute under root that carries words.
+        (A walk in Python costs less here than XPath testing each attribute's local-name().)"""
+        names = self.attributes
+        for el in root.iter():
+            attrib = el.attrib
+            if not attrib:
+                continue
+            for key, value in attrib.items():
+                name = key.rpartition("}")[2]
+                if name in names and value.strip() and self.attribute_ok(el, name):
+                    yield el, name, value
 
     def is_block(self, el: Any) -> bool:
         return local(el.tag) in self.blocks
@@ -63,7 +84,7 @@ class Dialect:
     def words(self, el: Any) -> Iterator[tuple[str, str]]:
         """(attribute, value) pairs of el that carry words."""
         for key, value in el.attrib.items():
-            name = local(key)
+            name = key.rpartition("}")[2]
             if name in self.attributes and value.strip() and self.attribute_ok(el, name):
                 yield key, value
 
@@ -98,11 +119,64 @@ class Lines:
 
 
 def read_part(stream: Any, name: str, note: str, dialect: Dialect, properties: bool = False) -> Iterator[Part]:
-    """The text of one XML part, streamed: blocks, words in attributes, and text outside blocks.
+    """The text of one XML part: blocks, words in attributes, and text outside blocks.
+    A part up to WHOLE_PART is parsed at once and queried in C (lxml); a larger one is
+    streamed element by element, in bounded memory.
 
     Raises:
         UnsafeXml: the part declares a DTD or is not well-formed.
     """
+    head = stream.read(WHOLE_PART + 1)
+    if len(head) <= WHOLE_PART:
+        yield from _read_whole(head, name, note, dialect, properties)
+    else:
+        yield from _read_streamed(Prefixed(head, stream), name, note, dialect, properties)
+
+
+class Prefixed:
+    """A stream with its first bytes read already put back in front."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            out, self._head = (self._head, b"") if size < 0 else (self._head[:size], self._head[size:])
+            return bytes(out)
+        return bytes(self._rest.read(size))
+
+
+def _read_whole(data: bytes, name: str, note: str, dialect: Dialect, properties: bool) -> Iterator[Part]:
+    root = parse(data).getroot()
+    lines = Lines(name, note)
+    text_tags = tuple("{*}" + t for t in dialect.text)
+    block_tags = tuple("{*}" + b for b in dialect.blocks)
+    for count, block in enumerate(root.iter(*block_tags), 1):
+        if text_tags:
+            piece = lines.add("".join(block.itertext(*text_tags)), f"{dialect.label} {count}")
+            if dialect.deleted and block.find(".//{*}delText") is not None:
+                piece = lines.add(block_text(dialect.slots(block, "before")),
+                                  f"{dialect.label} {count} (before a tracked change)") or piece
+        else:
+            piece = lines.add(block_text(dialect.slots(block)), f"{dialect.label} {count}")
+        if piece is not None:
+            yield piece
+    for parent, key, value in dialect.word_attributes(root):
+        piece = lines.add(value, f"{_ATTRIBUTE_LABELS.get(key, key)} of {local(parent.tag)}")
+        if piece is not None:
+            yield piece
+    etree.strip_elements(root, *block_tags, with_tail=False)  # what is left is outside blocks
+    for el in dialect.leaf_query(root):
+        text = el.text.strip() if el.text else ""
+        piece = lines.add(f"{_key(el)} = {text}" if properties else text) if text else None
+        if piece is not None:
+            yield piece
+    last = lines.flush()
+    if last is not None:
+        yield last
+
+
+def _read_streamed(stream: Any, name: str, note: str, dialect: Dialect, properties: bool) -> Iterator[Part]:
     lines = Lines(name, note)
     depth, count = 0, 0
     for event, el in iterparse(stream):

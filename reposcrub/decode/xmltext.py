@@ -51,7 +51,7 @@ def parse(data: bytes) -> Any:
         raise UnsafeXml(f"not well-formed XML ({str(exc).splitlines()[0][:80]})") from None
 
 
-def iterparse(stream: Any, tags: tuple[str, ...] = ("start", "end")) -> Iterator[tuple[str, Any]]:
+def iterparse(stream: Any, tags: tuple[str, ...] = ("start", "end"), only: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
     """(event, element) of a part read as a stream (a sheet may be hundreds of megabytes).
 
     Raises:
@@ -60,7 +60,7 @@ def iterparse(stream: Any, tags: tuple[str, ...] = ("start", "end")) -> Iterator
     head = stream.read(_DTD_WINDOW)
     check_head(head)
     try:
-        parser = etree.XMLPullParser(events=tags, **_PARSER_OPTIONS)
+        parser = etree.XMLPullParser(events=tags, tag=only or None, **_PARSER_OPTIONS)
         while head:
             parser.feed(head)
             yield from parser.read_events()

@@ -6,6 +6,7 @@ are written anew, every other member's bytes are copied as they were.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Iterator
@@ -13,11 +14,12 @@ from typing import Any
 
 from lxml import etree
 
-from reposcrub.decode import Cleaning, Embedded, Piece, Refusal, Unreadable
+from reposcrub.decode import Cleaning, Embedded, Part, Piece, Refusal, Unreadable
 from reposcrub.decode.limits import DecodeLimits, OverLimit, ZipBudget
 from reposcrub.decode.xmltext import UnsafeXml
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
+CACHED_PART = 4 << 20  # parts up to this size are read whole and remembered by content
 # Members decoded as documents in turn (embedded objects, pictures, attachments).
 EMBEDDED_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm", ".odt", ".ods", ".odp", ".pdf",
                      ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".webp", ".bin", ".doc", ".xls", ".ppt")
@@ -28,8 +30,34 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(data))
 
 
-def zip_pieces(data: bytes, limits: DecodeLimits,
-               read_xml: Callable[[ZipBudget, zipfile.ZipInfo], Iterator[Piece]]) -> Iterator[Piece]:
+class PartCache:
+    """Pieces already read, by part name and content: documents made from one template
+    share most parts (styles, themes, layouts), and versions of a document in history
+    share all but a few. Bounded by the text it holds."""
+
+    def __init__(self, max_bytes: int = 32 << 20) -> None:
+        self.max_bytes = max_bytes
+        self._pieces: dict[tuple[str, bytes], tuple[Piece, ...]] = {}
+        self._size = 0
+
+    def get(self, name: str, data: bytes, read: Callable[[], Iterator[Piece]]) -> tuple[Piece, ...]:
+        key = (name, hashlib.sha1(data, usedforsecurity=False).digest())
+        found = self._pieces.get(key)
+        if found is None:
+            found = tuple(read())
+            size = sum(len(p.text) for p in found if isinstance(p, Part)) + 64
+            while self._pieces and self._size + size > self.max_bytes:
+                old = self._pieces.pop(next(iter(self._pieces)))
+                self._size -= sum(len(p.text) for p in old if isinstance(p, Part)) + 64
+            self._pieces[key] = found
+            self._size += size
+        return found
+
+
+ReadXml = Callable[[str, Any], Iterator[Piece]]  # (part name, a stream of its bytes) -> its pieces
+
+
+def zip_pieces(data: bytes, limits: DecodeLimits, read_xml: ReadXml, cache: PartCache) -> Iterator[Piece]:
     """Every member's pieces: XML parts through read_xml, embedded files as Embedded; a
     part that cannot be read is one Unreadable, and the rest is still read."""
     try:
@@ -44,19 +72,22 @@ def zip_pieces(data: bytes, limits: DecodeLimits,
         if info.flag_bits & 0x1:
             yield Unreadable(f"{info.filename}: encrypted")
             continue
-        lower = info.filename.lower()
+        lower, name = info.filename.lower(), info.filename
         try:
-            if lower.endswith(XML_SUFFIXES):
-                yield from read_xml(budget, info)
+            if lower.endswith(XML_SUFFIXES) and info.file_size <= CACHED_PART:
+                content = budget.read(info)
+                yield from cache.get(name, content, lambda: read_xml(name, io.BytesIO(content)))
+            elif lower.endswith(XML_SUFFIXES):
+                yield from read_xml(name, budget.stream(info))
             elif lower.endswith(EMBEDDED_SUFFIXES):
-                yield Embedded(info.filename, budget.read(info))
+                yield Embedded(name, budget.read(info))
         except UnsafeXml as exc:
-            yield Unreadable(f"{info.filename}: {exc}")
+            yield Unreadable(f"{name}: {exc}")
         except OverLimit as exc:
-            yield Unreadable(f"{info.filename}: {exc}; the rest is not read")
+            yield Unreadable(f"{name}: {exc}; the rest is not read")
             return
         except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
-            yield Unreadable(f"{info.filename}: {_reason(exc)}")
+            yield Unreadable(f"{name}: {_reason(exc)}")
 
 
 class Refused(Exception):
