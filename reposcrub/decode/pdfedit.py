@@ -50,7 +50,7 @@ _UNESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
 def page_text(page: Any) -> str:
     """The text a page shows: read straight from its content stream when its fonts encode
     text as single bytes (standard or WinAnsi encodings), else by pypdf's text extraction."""
-    if not _simple_fonts(page):
+    if not _simple_fonts(page) or _has_forms(page):
         return str(page.extract_text() or "")
     contents = page.get("/Contents")
     if contents is None:
@@ -74,6 +74,15 @@ def _unescape(m: re.Match[bytes]) -> bytes:
     if code[:1].isdigit():
         return bytes([int(code, 8) & 0xFF])
     return _ESCAPES.get(code, b"" if code in (b"\n", b"\r\n", b"\r") else code)
+
+
+def _has_forms(page: Any) -> bool:
+    """Whether the page draws form XObjects (text kept outside its own content stream)."""
+    try:
+        objects: Any = page["/Resources"].get_object().get("/XObject")
+        return objects is not None and any(o.get_object().get("/Subtype") == "/Form" for o in objects.get_object().values())
+    except Exception:  # noqa: BLE001
+        return True
 
 
 def _simple_fonts(page: Any) -> bool:

@@ -109,3 +109,38 @@ def test_pictures_keep_their_pixels_and_lose_their_metadata(scrubbed, deliverabl
         before, after = Image.open(io.BytesIO(files[path])), Image.open(io.BytesIO((out / path).read_bytes()))
         assert before.tobytes() == after.tobytes()
         assert not after.getexif() and not getattr(after, "text", {})
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("path", ["docs/Plan.docx", "finance/Costs.xlsx", "slides/Kickoff.pptx"])
+def test_libreoffice_converts_each_scrubbed_office_file(scrubbed, path, tmp_path):
+    out, _, _ = scrubbed
+    proc = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / path)],
+                          capture_output=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0 and (tmp_path / (path.rsplit("/", 1)[1].rsplit(".", 1)[0] + ".pdf")).is_file(), proc.stderr
+
+
+def test_a_document_in_history_is_scanned_as_its_version_and_scrubbed(tmp_path):
+    import docx
+
+    p = D.planted(11)
+    repo = make_repo(tmp_path / "repo", {"Plan.docx": D.word(p)}, message="draft")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    clean = docx.Document()
+    clean.add_paragraph("nothing to see")
+    (repo / "Plan.docx").write_bytes(D._save(clean))
+    git(repo, "commit", "-qam", "final")
+    profile = tmp_path / "p.toml"
+    profile.write_text(D.PROFILE)
+    result = scan_target(str(repo), ScanOptions(profile_file=profile, jobs=1))
+    [token] = [f for f in result.findings if f.rule_id == "secret/github-pat"]
+    assert (token.path, token.commit) == ("Plan.docx!word/comments.xml", first)
+    out = tmp_path / "out"
+    run = CliRunner().invoke(cli, ["scrub", str(repo), "--out", str(out), "--profile", str(profile)])
+    assert run.exit_code == 0 and "verification: passed" in run.output, run.output
+    for line in git(out, "rev-list", "--all", "--objects").splitlines():
+        oid = line.split()[0]
+        if git(out, "cat-file", "-t", oid).strip() == "blob":
+            data = subprocess.run(["git", "cat-file", "blob", oid], cwd=out, capture_output=True, check=True).stdout
+            assert p.token.encode() not in D.everything_in("", data)
+            D.opens("x.docx", data)
