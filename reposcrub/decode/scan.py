@@ -10,6 +10,7 @@ parts of a document, the printable runs of a binary.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Protocol
@@ -86,10 +87,13 @@ class Decoding:
 
     def _document(self, blob: Blob, fmt: Format, scanner: Scanner) -> list[Finding]:
         out: list[Finding] = []
+        before = _known(fmt, blob.base)
         try:
             for piece in fmt.pieces(blob.data):
                 if isinstance(piece, Unreadable):
                     out += self._said(blob, piece.reason)
+                elif _key(piece) in before:
+                    continue  # the same in the previous version, reported there
                 elif isinstance(piece, Embedded):
                     out += self._embedded(blob, piece, scanner)
                 elif piece.text:
@@ -109,6 +113,23 @@ class Decoding:
         if self._unreadable is None:
             return []
         return [make_finding(self._unreadable, blob, 0, 0, None, note=reason)]
+
+
+def _key(piece: Part | Embedded) -> tuple[str, int, bytes]:
+    if isinstance(piece, Embedded):
+        return piece.name, 0, hashlib.sha1(piece.data, usedforsecurity=False).digest()
+    return piece.name, piece.first_line, hashlib.sha1(piece.text, usedforsecurity=False).digest()
+
+
+def _known(fmt: Format, base: bytes | None) -> set[tuple[str, int, bytes]]:
+    """The parts of the previous version of a document (history scans): a part that is
+    the same again is not scanned again, as an unchanged line of a text file is not."""
+    if base is None:
+        return set()
+    try:
+        return {_key(p) for p in fmt.pieces(base) if isinstance(p, (Part, Embedded))}
+    except Exception:  # noqa: BLE001 - a broken earlier version: scan this one whole
+        return set()
 
 
 def _inside(blob: Blob, name: str) -> Provenance:

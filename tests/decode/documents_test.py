@@ -144,3 +144,27 @@ def test_a_document_in_history_is_scanned_as_its_version_and_scrubbed(tmp_path):
             data = subprocess.run(["git", "cat-file", "blob", oid], cwd=out, capture_output=True, check=True).stdout
             assert p.token.encode() not in D.everything_in("", data)
             D.opens("x.docx", data)
+
+
+def test_an_unchanged_part_of_a_later_version_is_not_reported_again(tmp_path):
+    import docx
+
+    p = D.planted(12)
+    repo = make_repo(tmp_path / "repo", {"Plan.docx": D.word(p)}, message="draft")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    d = docx.Document(str(repo / "Plan.docx"))
+    d.add_paragraph(f"Also ask {D.EMAIL.replace('peter', 'samir')}")
+    d.save(str(repo / "Plan.docx"))
+    git(repo, "commit", "-qam", "more")
+    second = git(repo, "rev-parse", "HEAD").strip()
+    profile = tmp_path / "p.toml"
+    profile.write_text(D.PROFILE)
+    found = scan_target(str(repo), ScanOptions(profile_file=profile, jobs=1)).findings
+    # The work tree's file is reported as it is (commit None); in history, the token is
+    # reported once, where it came in: the comments part did not change after.
+    assert sorted(str(f.commit) for f in found if f.rule_id == "secret/github-pat") == sorted(["None", first])
+    repo_copy = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(repo_copy))
+    found = scan_target(str(repo_copy), ScanOptions(profile_file=profile, jobs=1)).findings
+    assert [f.commit for f in found if f.rule_id == "secret/github-pat"] == [first]
+    assert {f.commit for f in found if f.part == "word/document.xml" and b"samir" in f.value} == {second}
