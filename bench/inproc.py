@@ -139,7 +139,10 @@ def patch_scrub() -> None:
     _patch(materialize, "write_repository", "write repository (fetch, checkout, gc)")
     _patch(run, "unreachable_objects", "  verify: fsck unreachable")
     _patch(run, "check_structure", "  verify: check structure")
-    _patch(run, "check_untouched_files", "  verify: check untouched files")
+    _patch(run, "sweep_repository", "  verify: literal sweep of a fresh clone")
+    _patch(run.TreeCheck, "run", "  verify: files at every ref tip, parse check")
+    _patch(run, "rebuild_notes", "notes")
+    _patch(run, "lost_signatures", "signatures read")
     _patch(report, "write_reports", "reports")
     verify_fn = run._verify
 
@@ -183,6 +186,10 @@ def _scrub_summary(result: Any) -> dict[str, Any]:
                                  "line": f.line, "commit": f.commit, "preview": f.preview} for f in v.leftover[:40]],
             "leftover_by_rule": _count(f.rule_id for f in v.leftover),
             "leftover_by_location": _count(f.location for f in v.leftover),
+            "sweep": None if v.sweep is None else {
+                "leaks": v.sweep.leak_count, "examples": v.sweep.leaks[:10], "inside": dict(v.sweep.inside.most_common(10)),
+                "objects": v.sweep.objects, "terms": v.sweep.terms},
+            "evidence": v.evidence,
         },
     }
 

@@ -293,6 +293,10 @@ def report(repo: Path, info: RepoInfo, how: str, work: Path, terms: tuple[list[s
                         for f in v["leftover_sample"][:8]:
                             where = f"{f['path']}:{f['line']}" if f["location"] == "file" else f"{f['location']} {f['path'][:40]}"
                             w(f"    left: {f['rule_id']} {where} {f['preview'][:40]}")
+                    if v.get("sweep"):
+                        w(f"  sweep      {v['sweep']}")
+                    for line in v.get("evidence", []):
+                        w(f"  evidence   {line}")
                     for problem in v["problems"][:5]:
                         w(f"    problem: {problem}")
         if r.check:

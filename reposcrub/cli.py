@@ -276,7 +276,9 @@ def _default_baseline(target: str) -> Path:
 @click.option("--salt", type=str, default=None, help="Vary the replacements (same salt, same output).")
 @click.option("--keep-identity", multiple=True, help="An e-mail whose identity is kept as is (repeatable).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
-@click.option("--no-verify", is_flag=True, help="Skip re-scanning and checking the copy.")
+@click.option("--no-verify", is_flag=True, help="Skip sweeping and checking the copy.")
+@click.option("--verify-cmd", type=str, default=None,
+              help="Your project's test command (e.g. \"pytest -q\"), run in a checkout of the input and of the copy.")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
               help="Verification fails on findings left at or above this severity.")
 @click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
@@ -289,13 +291,13 @@ def _default_baseline(target: str) -> Path:
               help="Documents: remove accepts tracked changes and drops comments; keep cleans them in place.")
 def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_identity: tuple[str, ...], force: bool,
                   no_verify: bool, fail_on: Severity, profile_file: Path | None, orgs: tuple[str, ...],
-                  domains: tuple[str, ...], jobs: int | None, ocr: bool, strip_outputs: bool,
+                  domains: tuple[str, ...], jobs: int | None, verify_cmd: str | None, ocr: bool, strip_outputs: bool,
                   document_revisions: str) -> None:
     """Write a sanitized copy of TARGET at --out, with rewritten history, then verify it.
     The input is never modified."""
     from reposcrub.pipeline import ScanOptions
     from reposcrub.reporters.mask import masked_finding
-    from reposcrub.scrub.report import display_mask, next_steps, write_reports
+    from reposcrub.scrub.report import display_mask, next_steps, verdict_lines, write_reports
     from reposcrub.scrub.run import ScrubOptions, scrub
 
     from reposcrub.decode import DocumentOptions
@@ -304,7 +306,7 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     if jobs:
         scan_options = dataclasses.replace(scan_options, jobs=jobs)
     options = ScrubOptions(out=out, mode=mode, salt=salt, keep_identity=keep_identity, force=force,
-                           verify=not no_verify, fail_on=fail_on, scan=scan_options,
+                           verify=not no_verify, fail_on=fail_on, scan=scan_options, verify_cmd=verify_cmd,
                            documents=DocumentOptions(revisions=document_revisions, strip_outputs=strip_outputs))
     result = scrub(target, options)
     json_path, sarif_path = write_reports(result, target)
@@ -326,7 +328,11 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
             click.echo(f"left: {where} {f.rule_id} {f.preview}", err=True)
         for problem in v.problems:
             click.echo(f"problem: {mask(problem)}", err=True)
-        click.echo("verification: " + ("passed" if v.ok else f"FAILED ({len(v.leftover)} findings left, {len(v.problems)} problems)"))
+        for line in verdict_lines(v, mask):
+            click.echo(line)
+        leaks, words = (v.sweep.leak_count, len(v.sweep.inside)) if v.sweep is not None else (0, 0)
+        click.echo("verification: " + ("passed" if v.ok else f"FAILED ({leaks} leaks, {words} longer words holding a "
+                                       f"term, {len(v.leftover)} findings left, {len(v.problems)} problems)"))
     click.echo("\nStill to do outside reposcrub's reach:")
     for step in next_steps(result):
         click.echo(f"  - {step}")

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reposcrub.profile import Person
+
 # Names of forges, CI systems and bots that commit or merge on someone's behalf.
 _SERVICE_NAMES = frozenset({
     "github", "gitlab", "gitea", "bitbucket", "forgejo", "codeberg", "web-flow", "github actions",
@@ -20,6 +22,7 @@ _SERVICE_NAMES = frozenset({
     "mergify", "codecov", "deepsource-autofix", "travis ci", "travis-ci", "jenkins", "azure pipelines",
     "copilot", "weblate", "transifex", "crowdin", "crowdin bot", "lgtm", "bors", "bors[bot]", "k8s-ci-robot",
     "the travis bot", "gitlab ci", "buildkite", "circleci", "root", "ubuntu", "unknown", "nobody",
+    "(no author)", "no author", "(none)", "none",
 })
 _NO_REPLY_LOCAL = re.compile(r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|bot|noreply\+.*)$", re.I)
 _BOT_SUFFIX = re.compile(r"[\[(]bot[\])]$|[-_ ]bot$|-robot$", re.I)
@@ -28,6 +31,58 @@ _SPACE = re.compile(r"\s+")
 
 def _norm(text: str) -> str:
     return _SPACE.sub(" ", text.strip()).lower()
+
+
+_PLACEHOLDER_NAME = re.compile(r"^Person \d+$")
+_PLACEHOLDER_EMAIL = re.compile(r"^person-\d+@example\.com$", re.I)
+# Mailbox names shared by many people, never one person's handle.
+_GENERIC_HANDLES = frozenset({
+    "admin", "administrator", "root", "user", "users", "test", "tester", "info", "mail", "email", "support",
+    "contact", "hello", "team", "dev", "devs", "developer", "developers", "build", "builder", "deploy", "release",
+    "ci", "ops", "devops", "git", "noreply", "no-reply", "none", "null", "local", "localhost", "guest", "owner",
+    "maintainer", "maintainers", "author", "code", "main", "master", "home", "office", "work", "private",
+})
+_HANDLE_SPLIT = re.compile(r"[^0-9A-Za-z]+")
+
+
+def is_placeholder(name: str, email: str) -> bool:
+    """An identity reposcrub itself wrote (``Person 3 <person-3@example.com>``): kept as it is,
+    so that scrubbing a scrubbed copy again changes nothing."""
+    return bool(_PLACEHOLDER_NAME.match(name.strip()) and _PLACEHOLDER_EMAIL.match(email.strip().strip("<>")))
+
+
+def handles(names: Iterable[str], emails: Iterable[str]) -> tuple[str, ...]:
+    """A person's usual handles: joined lower-case name (janedoe), first initial and surname
+    (jdoe), the local parts of their e-mails (jane.doe, 12345+jdoe -> jdoe) and their
+    one-word identity names. Their first or last name alone is never a handle, nor a
+    shared mailbox name, nor anything shorter than four letters. Someone known by no full
+    name ("mark <mark@mail.example>") has a handle only where it cannot be an ordinary
+    word: with a digit or a separator in it."""
+    words_of = [[w.lower() for w in _HANDLE_SPLIT.split(n) if w] for n in names]
+    own_words = {w for words in words_of if len(words) >= 2 for w in words}
+    found: list[str] = []
+    for words in words_of:
+        if len(words) >= 2:
+            found += ["".join(words), words[0][0] + words[-1]]
+        elif words:
+            found.append("".join(words))
+    for email in emails:
+        local = email.strip("<>").partition("@")[0].split("+")[-1].lower()
+        found.append(local)
+    kept = (h for h in found if len(h) >= 4 and h not in own_words and h not in _GENERIC_HANDLES
+            and not h.isdigit() and not is_service(h, "") and (own_words or not h.isalpha()))
+    return tuple(dict.fromkeys(kept))
+
+
+def identity_people(identities: Iterable[tuple[str, str]], mailmap: str = "") -> list[Person]:
+    """The people among git identities, one Person per group: the name to show, every
+    e-mail, and every other name they committed under (aliases)."""
+    people = []
+    for group in group_identities(identities, mailmap):
+        name = group.name
+        aliases = tuple(n for n in group.names if n != name)
+        people.append(Person(name, group.emails, aliases))
+    return people
 
 
 def is_service(name: str, email: str) -> bool:
@@ -108,7 +163,7 @@ def group_identities(identities: Iterable[tuple[str, str]], mailmap: str = "") -
     Sorted by the number of identities, then name, so the order is stable."""
     counts: dict[tuple[str, str], int] = {}
     for name, email in identities:
-        if not is_service(name, email):
+        if not is_service(name, email) and not is_placeholder(name, email):
             counts[(name.strip(), email.strip())] = counts.get((name.strip(), email.strip()), 0) + 1
     groups = _Groups()
     for name, email in counts:

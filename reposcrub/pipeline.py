@@ -9,11 +9,11 @@ from pathlib import Path
 from reposcrub import git
 from reposcrub.decode.formats import FormatSettings
 from reposcrub.decode.limits import DecodeLimits
-from reposcrub.detectors.identifiers import name_words
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_baselined
 from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
-from reposcrub.profile import Person, Profile, from_flags, load_profile
+from reposcrub.people import identity_people
+from reposcrub.profile import Profile, from_flags, load_profile
 from reposcrub.rules import builtin_rules
 from reposcrub.scan import Engine, default_jobs, run
 from reposcrub.sources import gitwalk
@@ -54,6 +54,9 @@ class ScanOptions:
     # A later version of a file is scanned only where it changed (its findings elsewhere are
     # the earlier version's). Scrub turns this off: it rewrites every blob that holds a value.
     changes_only: bool = True
+    # Context (string, comment, identifier) for every finding, also in history-only blobs:
+    # scrub needs it to shape replacements, and the scan's workers parse in parallel.
+    full_context: bool = False
     ocr: bool = False  # read text in pictures (the ocr extra and tesseract)
 
 
@@ -63,15 +66,14 @@ def format_settings(options: ScanOptions) -> FormatSettings:
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
-    """People known from git identities join the profile's people: their names are found
-    in comments and docs too. Single-word names (handles, bots) are left out."""
-    people = []
-    for name, email in sorted(gitwalk.identities(repo)):
-        text = name.decode("utf-8", "replace").strip()
-        kept = email.decode("utf-8", "replace").lower() in {k.lower() for k in profile.keep_identity}
-        if len(name_words(text)) >= 2 and not kept:
-            people.append(Person(text, (email.decode("utf-8", "replace"),) if b"@" in email else ()))
-    return profile.merged(Profile(people=tuple(dict.fromkeys(people)))) if people else profile
+    """People known from git identities join the profile's people, grouped as .mailmap
+    would (people.py): their names and handles are found in comments and docs too. Bots,
+    services and identities kept with --keep-identity are left out."""
+    keep = {k.lower() for k in profile.keep_identity}
+    found = [(n.decode("utf-8", "replace"), e.decode("utf-8", "replace")) for n, e in gitwalk.identities(repo)]
+    mailmap = git.run(["cat-file", "blob", "HEAD:.mailmap"], cwd=repo, check=False).decode("utf-8", "replace")
+    people = [p for p in identity_people(found, mailmap) if not keep & {e.lower() for e in p.emails}]
+    return profile.merged(Profile(people=tuple(people))) if people else profile
 
 
 def pushed_range() -> str:
@@ -151,7 +153,8 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
-    engine = Engine(rules, profile, history_context=not full_history, documents=format_settings(options))
+    engine = Engine(rules, profile, history_context=options.full_context or not full_history,
+                    documents=format_settings(options))
     notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)

@@ -18,13 +18,14 @@ PROFILE_FILE = ".reposcrub.toml"
 _ORG_KEYS = {"names", "domains", "codenames", "namespaces", "ticket_prefixes", "ambiguous"}
 _TOP_KEYS = {"org", "people", "rules", "scrub"}
 _RULES_KEYS = {"disable", "severity"}
-_SCRUB_KEYS = {"secret_files", "keep_identity", "salt"}
+_SCRUB_KEYS = {"secret_files", "keep_identity", "salt", "keep_words"}
 
 
 @dataclass(frozen=True, slots=True)
 class Person:
     name: str
     emails: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names they commit under (jdoe, Jane D.)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ class Profile:
     secret_files: str = "remove"  # or "stub"
     keep_identity: tuple[str, ...] = ()
     salt: str = ""
+    # Longer words that hold a name and are not the name (metadata for "Meta"): verification
+    # lists them instead of failing on them.
+    keep_words: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
     @property
@@ -61,6 +65,7 @@ class Profile:
             ambiguous=join(self.ambiguous, other.ambiguous), people=join(self.people, other.people),
             disabled_rules=join(self.disabled_rules, other.disabled_rules),
             keep_identity=join(self.keep_identity, other.keep_identity),
+            keep_words=join(self.keep_words, other.keep_words),
         )
 
     @classmethod
@@ -84,7 +89,7 @@ class Profile:
             ticket_prefixes=_strings(org, "ticket_prefixes", source), ambiguous=_strings(org, "ambiguous", source),
             people=people, disabled_rules=_strings(rules, "disable", source), severity_overrides=severity,
             secret_files=secret_files, keep_identity=_strings(scrub, "keep_identity", source),
-            salt=str(scrub.get("salt", "")), source=source,
+            salt=str(scrub.get("salt", "")), keep_words=_strings(scrub, "keep_words", source), source=source,
         )
 
 

@@ -8,7 +8,7 @@ they are camel-case aware (``getAcmeToken`` and ``AcmeClient`` count, ``acmetric
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import re2
@@ -17,6 +17,7 @@ from reposcrub.delta import matches_in, windowed_text
 from reposcrub.detectors.prefilter import KeywordPrefilter
 from reposcrub.findings import LineIndex, make_finding
 from reposcrub.model import Blob, Finding, Rule
+from reposcrub.people import handles, is_service
 from reposcrub.profile import Profile
 
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
@@ -68,20 +69,34 @@ class _Term:
     rule: Rule
     pattern: object
     keyword: str
-    mode: str  # "name", "strict-name", "plain" or "ticket"
+    mode: str  # "name", "strict-name", "plain", "email" or "ticket"
     note: str = ""
 
 
+def name_regex(name: str) -> str:
+    """The name's words as a phrase in any separator style: acme corp, acme_corp, AcmeCorp."""
+    return r"[\s_.-]?".join(re.escape(w) for w in name_words(name))
+
+
 def _name_regex(name: str) -> str:
-    return r"(?i)" + r"[\s_.-]?".join(re.escape(w) for w in name_words(name))
+    return r"(?i)" + name_regex(name)
 
 
 def _domain_regex(domain: str) -> str:
-    return r"(?i)(?:[a-z0-9-]{1,63}\.){0,8}" + re.escape(domain)
+    # Labels may hold '_' in practice (SHOP_NAME.acme.com, _dmarc.acme.com).
+    return r"(?i)(?:[a-z0-9_-]{1,63}\.){0,8}" + re.escape(domain)
 
 
 def _email_regex(domain: str) -> str:
-    return r"(?i)[a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}" + re.escape(domain)
+    return r"(?i)[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9_-]{1,63}\.){0,8}" + re.escape(domain)
+
+
+# Before an e-mail's local part, these mean templating (%s@, %(user)s@), not an address.
+_TEMPLATE_BEFORE = frozenset(b"%)}$")
+
+
+def _email_boundaries_ok(data: bytes, start: int, end: int) -> bool:
+    return _plain_boundaries_ok(data, start, end) and (start == 0 or data[start - 1] not in _TEMPLATE_BEFORE)
 
 
 class IdentifierDetector:
@@ -111,13 +126,26 @@ class IdentifierDetector:
         for ns in profile.namespaces:
             yield term("ident/namespace", r"(?i)" + re.escape(ns), ns, "plain")
         for domain in profile.domains:
-            yield term("pii/org-email", _email_regex(domain), domain, "plain")
+            yield term("pii/org-email", _email_regex(domain), domain, "email")
             yield term("host/org-domain", _domain_regex(domain), domain, "plain")
         for prefix in profile.ticket_prefixes:
             yield term("ident/ticket-key", r"\b" + re.escape(prefix.upper()) + r"-[0-9]{1,7}\b", prefix + "-", "ticket")
+        yield from self._people(profile, term)
+
+    @staticmethod
+    def _people(profile: Profile, term: Callable[..., _Term | None]) -> Iterator[_Term | None]:
+        """A person's full name as a phrase in any case and separator style (Jane Doe, jane_doe,
+        JaneDoe), and their handles (people.handles); never one word of their name alone."""
+        seen: set[str] = set()
         for person in profile.people:
-            if name_words(person.name):
-                yield term("pii/person-name", _name_regex(person.name), name_words(person.name)[0], "strict-name")
+            if is_service(person.name, person.emails[0] if person.emails else ""):
+                continue
+            names = [n for n in (person.name, *person.aliases) if len(name_words(n)) >= 2]
+            for phrase in [*names, *handles((person.name, *person.aliases), person.emails)]:
+                key = "".join(name_words(phrase))
+                if key and key not in seen:
+                    seen.add(key)
+                    yield term("pii/person-name", _name_regex(phrase), name_words(phrase)[0], "name")
             for email in person.emails:
                 yield term("pii/person-email", r"(?i)" + re.escape(email), email, "plain")
 
@@ -147,6 +175,8 @@ class IdentifierDetector:
                     ok = True  # \b on both sides in the pattern: ACME-12 in feature/ACME-12-fix
                 elif t.mode == "plain":
                     ok = _plain_boundaries_ok(data, start, end)
+                elif t.mode == "email":
+                    ok = _email_boundaries_ok(data, start, end)
                 else:
                     ok = name_boundaries_ok(data, start, end, strict=t.mode == "strict-name")
                 if ok:

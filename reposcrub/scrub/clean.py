@@ -22,6 +22,7 @@ from reposcrub.decode.views import in_base64, in_percent
 from reposcrub.model import Blob, Finding, Provenance, Severity
 from reposcrub.scan import Engine
 from reposcrub.scrub.documents import Removal, describe, scrub_document
+from reposcrub.scrub.hosts import name_in_host
 from reposcrub.scrub.replace import Replacer
 
 MAX_ROUNDS = 5
@@ -108,7 +109,9 @@ class Cleaner:
                 data = data.replace(form, self.replacer.literals[form])
         return data
 
-    def clean(self, data: bytes, provenance: Provenance) -> Cleaned:
+    def clean(self, data: bytes, provenance: Provenance, known: list[Finding] | None = None) -> Cleaned:
+        """data with every finding replaced; known: the scan's findings in exactly these
+        bytes (same engine, same path), used instead of scanning them again."""
         if provenance.location == "file":  # a document or binary: by its format, never raw (scrub/documents.py)
             document = self._document(data, provenance)
             if document is not None:
@@ -118,11 +121,12 @@ class Cleaner:
             result = self.clean(text.text, provenance)
             result.data = text.encode(result.data) if result.data != text.text else data
             return result
-        result = self._clean_fully(data, provenance, decode=True)
+        result = self._clean_fully(data, provenance, decode=True, known=known)
         if result.changed and provenance.location == "file":
-            # Parsed cleanly before (usually known from the scan itself), not after.
-            before = self.engine.parse_errors(data, provenance.path)
-            result.broke_syntax = before is False and self.engine.parse_errors(result.data, provenance.path) is True
+            # Parsed cleanly before, not after: the version before is parsed only when the
+            # one after has errors (most replacements keep the syntax, so half the parsing).
+            after = self.engine.parse_errors(result.data, provenance.path)
+            result.broke_syntax = after is True and self.engine.parse_errors(data, provenance.path) is False
         return result
 
     def _document(self, data: bytes, provenance: Provenance) -> Cleaned | None:
@@ -146,26 +150,31 @@ class Cleaner:
             result.data = outcome
         return result
 
-    def _clean_fully(self, data: bytes, provenance: Provenance, decode: bool) -> Cleaned:
-        result = self._clean(data, provenance, decode)
-        literal = self.replacer.substitute_names_anywhere(self.replace_literals(result.data))
+    def _clean_fully(self, data: bytes, provenance: Provenance, decode: bool, known: list[Finding] | None = None) -> Cleaned:
+        result = self._clean(data, provenance, decode, known)
+        literal = self.replace_literals(result.data)
         if literal != result.data:
             result.data = literal
             result.literal = True
         return result
 
-    def _clean(self, data: bytes, provenance: Provenance, decode: bool) -> Cleaned:
+    def _clean(self, data: bytes, provenance: Provenance, decode: bool, known: list[Finding] | None = None) -> Cleaned:
         result = Cleaned(data)
-        for _ in range(MAX_ROUNDS):
-            found = self._replaceable(result.data, provenance, decode)
+        for round_ in range(MAX_ROUNDS):
+            if round_ == 0 and known is not None:
+                found = [f for f in known if replaceable(f, self.threshold)]
+            else:
+                found = self._replaceable(result.data, provenance, decode)
             if not found:
                 return result
             pieces, last, replaced = [], 0, []
             for f in _outermost(found):
-                replacement, done = self._replacement(result.data, f, provenance)
+                if f.start < last:
+                    continue  # inside a host name a previous edit already replaced
+                replacement, done, end = self._replacement(result.data, f, provenance)
                 pieces += [result.data[last : f.start], replacement]
                 replaced += done
-                last = f.end
+                last = end
             new = b"".join(pieces) + result.data[last:]
             if new == result.data:
                 result.leftover = found
@@ -179,11 +188,14 @@ class Cleaner:
         found = self.engine.scan_blob(Blob(data=data, provenance=provenance), decode=decode)
         return [f for f in found if replaceable(f, self.threshold)]
 
-    def _replacement(self, data: bytes, f: Finding, provenance: Provenance) -> tuple[bytes, list[Finding]]:
-        """What replaces f's span, and the findings that replaced."""
+    def _replacement(self, data: bytes, f: Finding, provenance: Provenance) -> tuple[bytes, list[Finding], int]:
+        """What replaces f's span (up to the returned end), and the findings that replaced."""
+        tld = name_in_host(data, f)
+        if tld is not None:  # acme.io -> example.com: a replaced host is always a reserved name
+            return self.replacer.name_host(f.value.decode("utf-8", "surrogateescape"), tld).encode(), [f], f.end + len(tld)
         if not in_base64(f):
             replacement = _fit(self.replacer.replace(f), f.context)
-            return (percent_encode(replacement) if in_percent(f) else replacement), [f]
+            return (percent_encode(replacement) if in_percent(f) else replacement), [f], f.end
         inner: list[Finding] = []
 
         def clean_text(text: bytes) -> bytes:
@@ -192,4 +204,4 @@ class Cleaner:
             return cleaned.data
 
         new = reencode_base64(data[f.start : f.end], clean_text)
-        return new, [_at(g, f) for g in inner] or [f]
+        return new, [_at(g, f) for g in inner] or [f], f.end

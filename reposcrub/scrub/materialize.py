@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from reposcrub import git
 from reposcrub.model import Provenance
 from reposcrub.profile import Profile
+from reposcrub.scrub.refs import remove_stale_files
 
 if TYPE_CHECKING:
     from reposcrub.scrub.run import ScrubOptions, ScrubResult
 
 
-def _commit_map(mirror: Path) -> dict[str, str]:
+def read_commit_map(mirror: Path) -> dict[str, str]:
+    """Old commit id -> new, as git-filter-repo wrote it in the mirror."""
     path = mirror / "filter-repo" / "commit-map"
     if not path.is_file():
         return {}
@@ -23,28 +25,28 @@ def _commit_map(mirror: Path) -> dict[str, str]:
     return dict(pair for pair in pairs if len(pair) == 2)
 
 
-def _head_ref(mirror: Path, out: Path) -> str | None:
-    head = git.run(["symbolic-ref", "-q", "HEAD"], cwd=mirror, check=False).strip().decode()
+def _head_ref(head: str | None, out: Path) -> str | None:
+    """The input's HEAD under its new name; else the first branch."""
     refs = git.run(["for-each-ref", "--format=%(refname)", "refs/heads"], cwd=out).decode().split()
     if head in refs:
         return head
     return refs[0] if refs else None
 
 
-def write_repository(mirror: Path, out: Path, mode: str) -> dict[str, str]:
-    """Fetch every rewritten ref into a new repository at out and check out its HEAD."""
+def write_repository(mirror: Path, out: Path, mode: str, head: str | None) -> None:
+    """Fetch every rewritten ref into a new repository at out and check out head (the
+    input's HEAD, renamed). Nothing naming the mirror or old commits is left in .git."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     git.run(["-c", "init.defaultBranch=main", "init", "-q", str(out)], cwd=out)
     git.run(["fetch", "-q", "--no-tags", "--update-head-ok", str(mirror.resolve()), "+refs/*:refs/*"], cwd=out)
-    head = _head_ref(mirror, out)
+    head = _head_ref(head, out)
     if head is not None:
         git.run(["symbolic-ref", "HEAD", head], cwd=out)
         git.run(["reset", "-q", "--hard"], cwd=out)
     if mode == "snapshot" and head is not None:
         _squash(out, head)
     _clean_up(out)
-    return _commit_map(mirror) if mode == "history" else {}
 
 
 def _squash(out: Path, head: str) -> None:
@@ -68,6 +70,7 @@ def _clean_up(out: Path) -> None:
         git.run(["remote", "remove", remote], cwd=out)
     git.run(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"], cwd=out)
     shutil.rmtree(out / ".git" / "logs", ignore_errors=True)
+    remove_stale_files(out / ".git")
     git.run(["gc", "-q", "--prune=now"], cwd=out)
 
 
@@ -81,6 +84,8 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     from reposcrub.scrub.plan import STUB, Plan, build_plan
     from reposcrub.scrub.replace import Replacer
     from reposcrub.scrub.run import ScrubResult
+    from reposcrub.scrub.sweep import Sweeper, sweep_folder
+    from reposcrub.scrub.terms import sweep_terms
     from reposcrub.scrub.verify import Verification, judge_findings
     from reposcrub.scrub.plan import secret_file_rules
     from reposcrub.sources.worktree import WorktreeSource
@@ -120,4 +125,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
         after = scan_target(str(options.out), scan_opts)
         judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, verification)
         verification.problems += plan.refusals
+        sweeper = Sweeper(sweep_terms(profile, plan.replaced, replacer.literals), profile.keep_words)
+        verification.sweep = sweep_folder(options.out, sweeper)
+        verification.evidence.append(f"swept {verification.sweep.objects} files for {verification.sweep.terms} terms")
     return ScrubResult(options.out, result, plan, verification, None, [])

@@ -32,14 +32,9 @@ class Plan:
     refusals: list[str] = field(default_factory=list)  # documents scrub could not clean: never certified
 
     def new_path(self, path: str) -> str:
-        """The path's new name: planned from its findings, else with any org name inside
-        a longer word replaced (acmeutils/ -> exampleutils/), worked out once."""
-        new = self.paths.get(path)
-        if new is None:
-            raw = path.encode("utf-8", "surrogateescape")
-            new = self.cleaner.replacer.substitute_names_anywhere(raw).decode("utf-8", "surrogateescape")
-            self.paths[path] = new
-        return new
+        """The path's new name: planned from its findings, else the same. A name inside a
+        longer word is not a finding (importlib/metadata stays for the org "Meta")."""
+        return self.paths.get(path, path)
 
 
 def secret_file_rules(rules: Iterable[Rule]) -> set[str]:
@@ -65,11 +60,9 @@ def build_plan(result: ScanResult, cleaner: Cleaner, repo: Path | None, stub: bo
 
 
 def _sweep(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
-    """A secret found once is removed everywhere it occurs, in any of its encodings, and
-    an org name inside a longer word too, even in blobs where no rule fired: one more
-    pass over every object, prefiltered."""
+    """A secret found once is removed everywhere it occurs, in any of its encodings, even
+    in blobs where no rule fired: one more pass over every object, prefiltered."""
     keywords = [f.decode("ascii") for f in cleaner.replacer.literals if f.isascii()]
-    keywords += cleaner.replacer.anywhere_words
     if not keywords:
         return
     prefilter = KeywordPrefilter([[k] for k in keywords])
@@ -82,7 +75,7 @@ def _sweep(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
             # A known value inside a binary or a document: never replaced in place (scrub/documents.py).
             plan.secret_blobs.add(obj.oid)
             continue
-        cleaned = cleaner.replacer.substitute_names_anywhere(cleaner.replace_literals(obj.data))
+        cleaned = cleaner.replace_literals(obj.data)
         if cleaned != obj.data:
             plan.blobs[obj.oid] = cleaned
             plan.literal_blobs += 1
@@ -90,15 +83,17 @@ def _sweep(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
 
 def _plan_blobs(plan: Plan, findings: Iterable[Finding], cleaner: Cleaner, repo: Path | None) -> None:
     first_path: dict[str, str] = {}
+    known: dict[str, list[Finding]] = {}  # the scan's findings per blob: the cleaner's first round
     for f in findings:
         if f.location == "file" and f.oid and replaceable(f, cleaner.threshold) and f.oid not in plan.secret_blobs:
             first_path.setdefault(f.oid, f.container)  # a finding inside a document: the document
+            known.setdefault(f.oid, []).append(f)
     if not first_path or repo is None:
         return
     for obj in read_objects(repo, sorted(first_path), max_size=1 << 62):
         if obj.kind != "blob":
             continue
-        cleaned = cleaner.clean(obj.data, Provenance(path=first_path[obj.oid]))
+        cleaned = cleaner.clean(obj.data, Provenance(path=first_path[obj.oid]), known=known[obj.oid])
         if cleaned.removed:  # a binary or an editor's copy: removed, never edited in place
             plan.secret_blobs.add(obj.oid)
             plan.secret_files.add(first_path[obj.oid])

@@ -15,13 +15,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
-from reposcrub.detectors.identifiers import name_boundaries_ok, name_words
+from reposcrub.detectors.identifiers import name_words
 from reposcrub.model import Finding
-from reposcrub.profile import Profile
+from reposcrub.people import handles, is_placeholder, is_service
+from reposcrub.profile import Person, Profile
+from reposcrub.scrub.names import NameTable
 from reposcrub.scrub.style import restyle
 
 MIN_LITERAL = 8  # shorter values are too likely to occur by chance
-ORG_WORDS = ("example", "sample", "demo", "placeholder")
 DOMAINS = ("example.com", "example.net", "example.org")
 _IPV4_BLOCKS = ("192.0.2.", "198.51.100.", "203.0.113.")
 _HOME = re.compile(r"(?P<pre>(?:/Users/|/home/|[A-Za-z]:(?:\\\\|\\|/)Users(?:\\\\|\\|/)))(?P<name>[^/\\\s'\"]+)")
@@ -35,24 +36,9 @@ class Replacer:
         self.salt = salt
         self._numbers: dict[str, dict[str, int]] = defaultdict(dict)
         self.literals: dict[bytes, bytes] = {}  # every known form of a found secret -> its replacement
-        self._first_words: dict[str, str] = {}
-        for i, name in enumerate(profile.names):
-            words = name_words(name)
-            if words:
-                self._first_words.setdefault(words[0], ORG_WORDS[i] if i < len(ORG_WORDS) else f"example{i + 1}")
-        for i, name in enumerate(profile.codenames):
-            words = name_words(name)
-            if words:
-                self._first_words.setdefault(words[0], f"codename{i + 1}")
-        self._name_pattern = (
-            re.compile("|".join(re.escape(w) for w in sorted(self._first_words, key=len, reverse=True)), re.I)
-            if self._first_words else None
-        )
-        ambiguous = {w for a in profile.ambiguous for w in name_words(a)[:1]}
-        anywhere = sorted((w for w in self._first_words if w not in ambiguous and len(w) >= 3 and w.isascii()),
-                          key=len, reverse=True)
-        self.anywhere_words = anywhere  # lower case: matched case-insensitively
-        self._anywhere = re.compile("|".join(re.escape(w) for w in anywhere).encode(), re.I) if anywhere else None
+        self.names = NameTable(profile)
+        self._people: dict[str, int] = {}  # "email:…" / "name:…" -> the person's number
+        self._people_count = 0
         self._domains = {d: DOMAINS[i] if i < len(DOMAINS) else f"d{i + 1}.example.com" for i, d in enumerate(profile.domains)}
         self._tickets = {p.upper(): "PROJ" + ("" if i == 0 else chr(ord("A") + i)) for i, p in enumerate(profile.ticket_prefixes)}
 
@@ -62,13 +48,27 @@ class Replacer:
         return hashlib.sha256((self.salt + "\0" + value).encode("utf-8", "surrogateescape")).hexdigest()
 
     def prepare(self, identities: Iterable[tuple[bytes, bytes]], findings: Iterable[Finding]) -> None:
-        """Number every known identity and value up front, in an order that depends only
-        on the values and the salt, so that two runs give identical output."""
+        """Number every known person, identity and value up front, in an order that depends
+        only on the values and the salt, so that two runs give identical output. A person
+        (people.py: identities grouped as .mailmap would) gets one number for every name,
+        handle and e-mail they have."""
+        for person in sorted(self.profile.people, key=lambda p: self._key(_person_key(p))):
+            self._person(_person_keys(person))
         for name, email in sorted(set(identities), key=lambda ne: self._key(ne[1].decode("utf-8", "replace").lower())):
             self.identity(name, email)
         unique = {(f.rule_id, f.value): f for f in findings if f.end > f.start}
         for key in sorted(unique, key=lambda k: self._key(k[0] + "\0" + k[1].decode("utf-8", "surrogateescape"))):
             self.replace(unique[key])
+
+    def _person(self, keys: list[str]) -> int:
+        """The number of the person any of keys names; a new one if none does."""
+        n = next((self._people[k] for k in keys if k in self._people), None)
+        if n is None:
+            self._people_count += 1
+            n = self._people_count
+        for key in keys:
+            self._people.setdefault(key, n)
+        return n
 
     def number(self, kind: str, value: str) -> int:
         table = self._numbers[kind]
@@ -129,26 +129,37 @@ class Replacer:
         for domain, replacement in self._domains.items():
             if lowered == domain or lowered.endswith("." + domain):
                 labels = value[: len(value) - len(domain)].rstrip(".")
-                prefix = self.substitute_names(labels) if labels else ""
+                prefix = self.names.substitute(labels) if labels else ""
                 return f"{prefix}.{replacement}" if prefix else replacement
         return f"host{self.number('host', lowered)}.example.com"
 
+    def is_person(self, name: bytes, email: bytes) -> bool:
+        """Bots, services and identities reposcrub wrote itself are not people."""
+        text_name, text_email = name.decode("utf-8", "replace"), email.decode("utf-8", "replace")
+        return not (is_service(text_name, text_email) or is_placeholder(text_name, text_email))
+
+    def name_host(self, value: str, suffix: bytes) -> str:
+        """An org name and the public suffix after it (acme + .io) as a reserved domain."""
+        name = (self.names.replacement(value) or "example").lower()
+        host = "example.com" if name == "example" else f"{name}.example"
+        return host.upper() if value.isupper() and suffix.isupper() else host
+
     def identity(self, name: bytes, email: bytes) -> tuple[bytes, bytes]:
-        """Person N <person-N@example.com>; the person's name elsewhere gets the same N."""
+        """Person N <person-N@example.com>, one N per person (by e-mail, full name, handle);
+        identities kept with --keep-identity and those that are not people stay as they are."""
         text_email = email.decode("utf-8", "surrogateescape").lower()
-        if text_email in {k.lower() for k in self.profile.keep_identity}:
+        if text_email in {k.lower() for k in self.profile.keep_identity} or not self.is_person(name, email):
             return name, email
-        n = self.number("person", "email:" + text_email)
-        words = name_words(name.decode("utf-8", "surrogateescape"))
-        if len(words) >= 2:
-            self._numbers["person"].setdefault("name:" + " ".join(words), n)
+        text_name = name.decode("utf-8", "surrogateescape")
+        keys = ([f"email:{text_email}"] if text_email else []) + [f"name:{_joined(text_name)}"]
+        n = self._person(keys if len(name_words(text_name)) >= 2 or not text_email else keys[:1])
         return f"Person {n}".encode(), f"person-{n}@example.com".encode()
 
     def _pii(self, f: Finding, value: str) -> str:
         if "@" in value and f.rule_id != "pii/home-path":
-            return f"person-{self.number('person', 'email:' + value.lower())}@example.com"
+            return f"person-{self._person(['email:' + value.lower()])}@example.com"
         if f.rule_id == "pii/person-name":
-            return restyle(value, ["person", str(self.number("person", "name:" + " ".join(name_words(value))))])
+            return restyle(value, ["person", str(self._person(["name:" + _joined(value)]))])
         if "phone" in f.rule_id:
             return f"+1-202-555-01{self.number('phone', value) % 100:02d}"
         if "home" in f.rule_id or "path" in f.rule_id:
@@ -160,7 +171,7 @@ class Replacer:
         if f.rule_id == "ident/ticket-key":
             prefix, _, number = value.rpartition("-")
             return f"{self._tickets.get(prefix.upper(), 'PROJ')}-{number}"
-        replaced = self.substitute_names(value)
+        replaced = self.names.substitute(value)
         if replaced != value:
             return replaced
         return restyle(value, [f"example{self.number('ident', value.lower())}"]) if f.rule_id != "ident/namespace" \
@@ -172,36 +183,18 @@ class Replacer:
     def _other(self, f: Finding, value: str) -> str:
         return f"REDACTED_{f.category.upper()}_{self.number(f.category, value)}"
 
-    def substitute_names_anywhere(self, data: bytes) -> bytes:
-        """Org names and codenames left inside longer words (acmeutils, ACMEHQ), restyled.
 
-        The detectors stop at word boundaries so that a scan stays precise; a copy that
-        leaves the organisation must hold no trace of the name at all. Names the profile
-        marks ambiguous (ordinary words) are left alone here.
-        """
-        if self._anywhere is None:
-            return data
+def _joined(name: str) -> str:
+    return "".join(name_words(name))
 
-        def one(m: re.Match[bytes]) -> bytes:
-            word = m.group().decode("ascii")
-            return restyle(word, [self._first_words[word.lower()]]).encode("ascii")
 
-        return self._anywhere.sub(one, data)
+def _person_key(person: Person) -> str:
+    return (person.emails[0].lower() if person.emails else "") + "\0" + _joined(person.name)
 
-    def substitute_names(self, text: str) -> str:
-        """Every org name and codename inside text, restyled: acme-corp -> example-corp."""
-        if self._name_pattern is None:
-            return text
-        data = text.encode("utf-8", "surrogateescape")
-        out, last = [], 0
-        for m in self._name_pattern.finditer(text):
-            start, end = len(text[: m.start()].encode()), len(text[: m.end()].encode())
-            if not name_boundaries_ok(data, start, end, strict=False):
-                continue
-            out.append(text[last : m.start()])
-            out.append(restyle(m.group(), [self._first_words[m.group().lower()]]))
-            last = m.end()
-        return "".join(out) + text[last:]
+
+def _person_keys(person: Person) -> list[str]:
+    names = [person.name, *person.aliases, *handles((person.name, *person.aliases), person.emails)]
+    return [f"email:{e.lower()}" for e in person.emails] + [f"name:{_joined(n)}" for n in names if _joined(n)]
 
 
 def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

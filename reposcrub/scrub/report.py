@@ -11,6 +11,7 @@ from reposcrub.reporters.json import finding_dict
 from reposcrub.reporters.mask import SecretMask, for_display, masked_finding
 from reposcrub.reporters.sarif import SarifReporter
 from reposcrub.scrub.run import ScrubResult
+from reposcrub.scrub.verify import Verification
 from reposcrub.targets import strip_credentials
 
 
@@ -65,10 +66,54 @@ def report_dict(result: ScrubResult, target: str) -> dict[str, Any]:
             "leftover": [shown(f) for f in v.leftover],
             "problems": [mask(p) for p in v.problems],
             "review": [shown(f) for f in v.review],
+            **_sweep_dict(v, mask),
         },
         "notes": [mask(n) for n in result.notes],
         "next_steps": next_steps(result),
     }
+
+
+def _sweep_dict(v: Verification, mask: SecretMask) -> dict[str, Any]:
+    sweep = v.sweep
+    return {
+        "evidence": [mask(e) for e in v.evidence],
+        "leaks": None if sweep is None else {"count": sweep.leak_count,
+                                             "examples": [{"term": mask(t), "where": mask(w)} for t, w in sweep.leaks]},
+        "inside_longer_words": {} if sweep is None else dict(sweep.inside.most_common()),
+        "accepted_words": {} if sweep is None else dict(sweep.accepted.most_common()),
+        "ambiguous_kept": {} if sweep is None else dict(sweep.ordinary.most_common()),
+        "people_inside_other_words": {} if sweep is None else dict(sweep.chance.most_common()),
+        "commands": [{"where": c.where, "exit_code": c.exit_code} for c in v.commands],
+    }
+
+
+def _words(counts: Counter[str], limit: int = 8) -> str:
+    shown = ", ".join(f"{w} ×{n}" for w, n in counts.most_common(limit))
+    return shown + (f" and {len(counts) - limit} more" if len(counts) > limit else "")
+
+
+def verdict_lines(v: Verification, mask: SecretMask) -> list[str]:
+    """The verdict with its evidence: what failed and where, what was kept and why."""
+    lines = []
+    sweep = v.sweep
+    if sweep is not None:
+        for term, where in sweep.leaks:
+            lines.append(f"leak: {mask(term)} in {mask(where)}")
+        if sweep.leak_count > len(sweep.leaks):
+            lines.append(f"leak: … {sweep.leak_count - len(sweep.leaks)} more")
+        if sweep.inside:
+            lines.append(f"inside longer words (not the name at a word boundary, so not replaced; list ordinary words "
+                         f"in [scrub] keep_words): {mask(_words(sweep.inside))}")
+        if sweep.accepted:
+            lines.append(f"kept inside longer words (accepted by [scrub] keep_words): {mask(_words(sweep.accepted))}")
+        if sweep.ordinary:
+            lines.append(f"kept as ordinary words (names marked ambiguous): {mask(_words(sweep.ordinary))}")
+        if sweep.chance:
+            lines.append(f"people's names or handles inside other words, kept: {mask(_words(sweep.chance))}")
+    for c in v.commands:
+        lines.append(f"verify-cmd on the {c.where}: exit {c.exit_code}" + (f": {mask(c.tail.splitlines()[-1])}" if c.tail else ""))
+    lines += [f"evidence: {mask(e)}" for e in v.evidence]
+    return lines
 
 
 def write_reports(result: ScrubResult, target: str) -> tuple[Path, Path]:

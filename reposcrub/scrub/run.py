@@ -15,10 +15,15 @@ from reposcrub.profile import Profile
 from reposcrub.scan import Engine
 from reposcrub.scrub import materialize
 from reposcrub.scrub.clean import Cleaner
-from reposcrub.scrub.plan import Plan, build_plan, secret_file_rules
+from reposcrub.scrub.command import run_both
+from reposcrub.scrub.notes import NotesResult, rebuild_notes
+from reposcrub.scrub.plan import Plan, build_plan
+from reposcrub.scrub.refs import lost_signatures
 from reposcrub.scrub.replace import Replacer
 from reposcrub.scrub.rewrite import rewrite
-from reposcrub.scrub.verify import Verification, check_structure, check_untouched_files, judge_findings, unreachable_objects
+from reposcrub.scrub.sweep import Sweeper, sweep_repository
+from reposcrub.scrub.terms import sweep_terms
+from reposcrub.scrub.verify import TreeCheck, Verification, check_structure, unreachable_objects
 from reposcrub.sources import gitwalk
 from reposcrub.targets import classify, is_url
 
@@ -31,6 +36,7 @@ class ScrubOptions:
     keep_identity: tuple[str, ...] = ()
     force: bool = False
     verify: bool = True
+    verify_cmd: str | None = None  # the operator's own test command, run in both checkouts
     fail_on: Severity = Severity.LOW
     scan: ScanOptions = field(default_factory=ScanOptions)
     documents: DocumentOptions = field(default_factory=DocumentOptions)  # tracked changes, notebook outputs
@@ -102,35 +108,74 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
     scan_opts = replace(options.scan, profile=profile, history=True)
     # Every blob holding a value is rewritten, so every blob's findings are needed, not only
     # where each value first appeared.
-    result = scan_target(str(pristine), replace(scan_opts, changes_only=False))
-    rules = enabled_rules(scan_opts, profile)
+    result = scan_target(str(pristine), replace(scan_opts, changes_only=False, full_context=True))
     replacer = Replacer(profile, profile.salt)
     replacer.prepare(gitwalk.identities(pristine), result.findings)
-    cleaner = Cleaner(Engine(rules, profile, documents=format_settings(scan_opts)), replacer, documents=options.documents)
-    plan = build_plan(result, cleaner, pristine, stub=profile.secret_files == "stub")
-    rewrite(mirror, plan, replacer)
-    commit_map = materialize.write_repository(mirror, options.out, options.mode)
-    notes = []
-    if source is not None and git.toplevel(source) is not None:
-        notes.append("uncommitted changes in the input's work tree are not part of the copy")
+    engine = Engine(enabled_rules(scan_opts, profile), profile, documents=format_settings(scan_opts))
+    plan = build_plan(result, Cleaner(engine, replacer, documents=options.documents), pristine,
+                      stub=profile.secret_files == "stub")
+    ref_map = rewrite(mirror, plan, replacer)
+    commit_map = materialize.read_commit_map(mirror)
+    notes = rebuild_notes(pristine, mirror, commit_map, plan, replacer)
+    ref_map.update(notes.refs)
+    head = git.run(["symbolic-ref", "-q", "HEAD"], cwd=pristine, check=False).decode().strip()
+    materialize.write_repository(mirror, options.out, options.mode, ref_map.get(head, head) or None)
+    said = _notes_said(source, notes) + lost_signatures(pristine)
     verification = None
     if options.verify:
-        verification = _verify(pristine, options, scan_opts, plan, commit_map, rules)
-    return ScrubResult(options.out, result, plan, verification, _commit_map_file(options.out, commit_map), notes)
+        context = _Context(pristine, tmp, plan, engine, replacer, profile, commit_map, ref_map, head)
+        verification = _verify(context, options)
+    commit_map_file = _commit_map_file(options.out, commit_map) if options.mode == "history" else None
+    return ScrubResult(options.out, result, plan, verification, commit_map_file, said)
 
 
-def _verify(pristine: Path, options: ScrubOptions, scan_opts: ScanOptions, plan: Plan,
-            commit_map: dict[str, str], rules: list) -> Verification:  # type: ignore[type-arg]
+def _notes_said(source: Path | None, notes: NotesResult) -> list[str]:
+    said = []
+    if source is not None and git.toplevel(source) is not None and git.run(["status", "--porcelain"], cwd=source).strip():
+        said.append("uncommitted changes in the input's work tree are not part of the copy")
+    if notes.refs:
+        said.append(f"git notes: {notes.notes} note(s) in {len(notes.refs)} notes ref(s) follow their rewritten commits"
+                    + (f"; the history of {notes.squashed} notes ref(s) is not kept, only its last state" if notes.squashed else ""))
+    if notes.dropped:
+        said.append(f"git notes: {notes.dropped} note(s) on objects other than commits are not kept")
+    return said
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    pristine: Path
+    tmp: Path
+    plan: Plan
+    engine: Engine
+    replacer: Replacer
+    profile: Profile
+    commit_map: dict[str, str]
+    ref_map: dict[str, str]
+    head: str
+
+
+def _verify(c: _Context, options: ScrubOptions) -> Verification:
+    """The copy as a recipient gets it (a fresh mirror clone), swept for every term; its
+    files compared with the input's at every ref tip; optionally the project's own command."""
     v = Verification()
-    after = scan_target(str(options.out), replace(scan_opts, baseline=frozenset()))
-    judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, v)
+    clone = c.tmp / "verify.git"
+    git.run(["clone", "--mirror", "--no-local", "--quiet", "--", str(options.out.resolve()), str(clone)], cwd=c.tmp)
+    v.leftover = [f for f in c.plan.leftover if f.severity >= options.fail_on]
+    findings = [f for f in (*c.plan.replaced, *c.plan.leftover) if f.severity >= options.fail_on]
+    sweeper = Sweeper(sweep_terms(c.profile, findings, c.replacer.literals), c.profile.keep_words)
+    v.sweep = sweep_repository(clone, sweeper)
+    v.evidence.append(f"swept {v.sweep.objects} objects ({v.sweep.bytes / 1e6:.1f} MB) and {v.sweep.refs} ref names "
+                      f"for {v.sweep.terms} terms")
     v.problems += [f"unreachable object left: {line}" for line in unreachable_objects(options.out)]
-    v.problems += [f"{path} parsed without errors before scrubbing and not after" for path in plan.broken_syntax]
-    v.problems += plan.refusals  # a document scrub could not clean: never certified
+    v.problems += c.plan.refusals  # a document scrub could not clean: never certified
+    trees = TreeCheck(c.pristine, options.out, c.plan, c.engine)
     if options.mode == "history":
-        check_structure(pristine, options.out, commit_map, v)
-        tips = {old: commit_map[old] for _, kind, old in gitwalk.refs(pristine) if kind == "commit" and old in commit_map}
-        check_untouched_files(pristine, options.out, tips, plan, v)
+        check_structure(c.pristine, options.out, c.commit_map, v)
+        trees.run(c.ref_map, v)
+    elif c.head:
+        trees.run(c.ref_map, v, only=c.head)
+    if options.verify_cmd:
+        run_both(options.verify_cmd, c.pristine, options.out, c.tmp, v)
     return v
 
 

@@ -91,3 +91,29 @@ def test_ambiguous_names_count_only_in_strong_contexts():
 
 def test_empty_profile_finds_nothing():
     assert found("Acme acme.com ACME-1", IdentifierDetector(Profile(), RULES)) == []
+
+
+PEOPLE = IdentifierDetector(Profile(
+    codenames=("Data Streams Core",),
+    domains=("acme.com",),
+    people=(Person("Jane Doe", ("jane.doe@acme.com",), ("jdoe",)), Person("GitHub", ("noreply@github.com",))),
+), RULES)
+
+
+@pytest.mark.parametrize("text, match", [
+    ("Merge branch 'janedoe-remove-ci'", "janedoe"), ("Co-authored-by: janedoe2001", "janedoe"),
+    ("ping @jdoe", "jdoe"), ("jane_doe wrote", "jane_doe"), ("JaneDoe", "JaneDoe"), ("by jane.doe", "jane.doe"),
+    ("see Data Streams Core", "Data Streams Core"), ("DATA_STREAMS_CORE = 1", "DATA_STREAMS_CORE"),
+    ("dataStreamsCore()", "dataStreamsCore"),
+])
+def test_people_by_full_name_or_handle_and_names_as_phrases(text, match):
+    assert match in [m for _, m in found(text, PEOPLE)]
+
+
+@pytest.mark.parametrize("text", [
+    "secrets.GITHUB_TOKEN", "echo x >> $GITHUB_ENV", "jane is here", "class TableMetadata: data = 1",
+    "the data streams", '"https://%s:%s@shop.acme.com"', '"%(user)s@acme.com"',
+])
+def test_no_bot_no_single_word_of_a_name_no_template(text):
+    assert not [m for r, m in found(text, PEOPLE) if r.startswith("pii/") and "@" in m or r == "pii/person-name"]
+    assert "data" not in [m.lower() for _, m in found(text, PEOPLE)]

@@ -156,23 +156,31 @@ def test_a_secret_found_once_is_removed_in_every_encoding_everywhere(tmp_path):
     assert base64.b64encode(token.encode()).decode().rstrip("=") not in everything
 
 
-def test_org_name_inside_longer_words_leaves_no_trace(tmp_path):
+def test_a_name_inside_a_longer_word_is_kept_and_fails_verification_unless_accepted(tmp_path):
+    """Scrub replaces only findings (the name at a word boundary); a longer word holding the
+    name is kept, so code importing it still runs, and the verdict names it."""
     from tests.conftest import make_repo
 
     repo = make_repo(tmp_path / "r", {
         "globexutils/__init__.py": "VALUE = 41\n",
         "main.py": "import globexutils\n\nprint(globexutils.VALUE + 1)\n",
-        "docs/GLOBEXHQ.md": "see GLOBEXHQ\n",
+        "docs/GLOBEXHQ.md": "see GLOBEXHQ and Globex\n",
     })
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["scrub", str(repo), "--out", str(out), "--org", "Globex"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    everything = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=out,
-                                capture_output=True, check=True).stdout.decode("utf-8", "replace")
-    assert "globex" not in everything.lower()
-    assert (out / "exampleutils" / "__init__.py").is_file() and (out / "docs" / "EXAMPLEHQ.md").is_file()
+    assert result.exit_code == 1, result.output
+    assert "verification: FAILED" in result.output and "globexutils ×3" in result.output
+    assert (out / "globexutils" / "__init__.py").is_file() and (out / "docs" / "EXAMPLEHQ.md").is_file()
+    assert (out / "docs" / "EXAMPLEHQ.md").read_text() == "see EXAMPLEHQ and Example\n"
     run = subprocess.run([sys.executable, "main.py"], cwd=out, capture_output=True, text=True)
     assert run.stdout.strip() == "42", run.stderr
+    profile = tmp_path / "p.toml"
+    profile.write_text('[org]\nnames = ["Globex"]\n[scrub]\nkeep_words = ["globexutils"]\n')
+    again = CliRunner().invoke(cli, ["scrub", str(repo), "--out", str(tmp_path / "again"), "--profile", str(profile)],
+                               catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert "verification: passed" in again.output
+    assert "accepted by [scrub] keep_words): globexutils ×3" in again.output
 
 
 def test_every_later_version_holding_a_value_is_rewritten(tmp_path):
