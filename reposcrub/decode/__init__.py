@@ -15,7 +15,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from reposcrub.decode.formats import Formats
 
 # Parts of a container are named after it: "docs/Plan.docx!word/document.xml".
 PART_SEPARATOR = "!"
@@ -122,3 +125,23 @@ def column_name(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         name = chr(65 + rest) + name
     return name
+
+
+def texts(data: bytes, path: str, formats: Formats, depth: int = 0) -> list[bytes]:
+    """Every text a document holds, embedded documents' too (for a literal sweep of a
+    copy, which must see inside documents as the scanner does); [] for anything else."""
+    from reposcrub.decode.limits import MAX_DEPTH
+
+    fmt = formats.for_blob(path, data)
+    if fmt is None or depth > MAX_DEPTH:
+        return []
+    out: list[bytes] = []
+    try:
+        for piece in fmt.pieces(data):
+            if isinstance(piece, Part):
+                out.append(piece.text)
+            elif isinstance(piece, Embedded):
+                out += texts(piece.data, piece.name, formats, depth + 1) or [piece.data]
+    except Exception:  # noqa: BLE001 - what cannot be read is the scanner's finding, not the sweep's
+        pass
+    return out

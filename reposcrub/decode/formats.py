@@ -58,6 +58,14 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
+def _package(data: bytes) -> str | None:
+    """A zip without a telling name (a blob in history): Office Open XML by its content
+    types part, OpenDocument by its first member (names are stored uncompressed)."""
+    if data[30:38] == b"mimetype" and b"application/vnd.oasis.opendocument" in data[38:120]:
+        return "odf"
+    return "ooxml" if b"[Content_Types].xml" in data[:1 << 16] or b"[Content_Types].xml" in data[-(1 << 16):] else None
+
+
 def _suffix(path: str) -> str:
     name = path.rpartition("/")[2].rpartition("!")[2]
     dot = name.rfind(".")
@@ -79,7 +87,7 @@ class Formats:
     def for_blob(self, path: str, data: bytes) -> Format | None:
         """The format that reads data, named path; None for anything else."""
         named = _SUFFIXES.get(_suffix(path))
-        if named is None and not data[:1] in (b"\x89", b"\xff", b"G", b"I", b"M", b"R", b"%", b"\xd0"):
+        if named is None and not data[:1] in (b"\x89", b"\xff", b"G", b"I", b"M", b"R", b"%", b"\xd0", b"P"):
             if b"%PDF-" not in data[:1024]:
                 return None
         sniffed = _sniff(data)
@@ -87,6 +95,9 @@ class Formats:
             return self.get(named) if data.lstrip()[:1] == b"{" else None
         if named in ("ooxml", "odf"):
             return self.get(named) if sniffed == "zip" else None
+        if named is None and sniffed == "zip":
+            package = _package(data)
+            return self.get(package) if package else None
         if named is not None and sniffed != named:
             return None  # named like a picture or PDF, but is not one: plain text or binary
         return self.get(sniffed) if sniffed in ("image", "pdf", "ole") else None

@@ -168,3 +168,17 @@ def test_an_unchanged_part_of_a_later_version_is_not_reported_again(tmp_path):
     found = scan_target(str(repo_copy), ScanOptions(profile_file=profile, jobs=1)).findings
     assert [f.commit for f in found if f.rule_id == "secret/github-pat"] == [first]
     assert {f.commit for f in found if f.part == "word/document.xml" and b"samir" in f.value} == {second}
+
+
+def test_the_literal_sweep_of_a_copy_looks_inside_documents(deliverable, tmp_path):
+    """Verification's sweep is independent of the detectors, and a zip's deflated bytes
+    would hide a name from a byte search: the sweep reads documents' parts too."""
+    from reposcrub.profile import Profile
+    from reposcrub.scrub.sweep import Sweeper, sweep_repository
+    from reposcrub.scrub.terms import sweep_terms
+
+    _, _, p, files = deliverable
+    repo = make_repo(tmp_path / "r", {"blob-without-a-name": files["finance/Costs.xlsx"]})
+    assert D.ORG.encode() not in files["finance/Costs.xlsx"]  # deflated: invisible to a byte search
+    result = sweep_repository(repo, Sweeper(sweep_terms(Profile(names=(D.ORG,)), [], []), ()))
+    assert result.leak_count >= 1
