@@ -34,7 +34,7 @@ _XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/
    <xsl:value-of select="@r"/><xsl:text>{{FIELD}}</xsl:text><xsl:value-of select="@t"/><xsl:text>{{FIELD}}</xsl:text>
    <xsl:value-of select="{_any('v')}"/><xsl:text>{{FIELD}}</xsl:text>
    <xsl:value-of select="{_any('f')}"/><xsl:text>{{FIELD}}</xsl:text>
-   <xsl:for-each select="m:is//m:t|s:is//s:t"><xsl:value-of select="."/></xsl:for-each>
+   <xsl:for-each select="m:is/m:t|m:is/m:r/m:t|s:is/s:t|s:is/s:r/s:t"><xsl:value-of select="."/></xsl:for-each>
    <xsl:text>{{CELL}}</xsl:text>
   </xsl:for-each>
   <xsl:text>{{ROW}}</xsl:text>
