@@ -142,8 +142,10 @@ class Cleaner:
         outcome = scrub_document(provenance.path, data, clean_text, self.engine.decoding.formats, self.documents)
         if outcome is None:
             return None
-        if isinstance(outcome, Removal):  # only what holds a finding goes
-            result.removed = outcome.reason if self._replaceable(data, provenance, decode=True) else ""
+        if isinstance(outcome, (Removal, Refusal)) and not self._replaceable(data, provenance, decode=True):
+            return result  # only what holds a finding is removed or refused (a folder scrub asks of every file)
+        if isinstance(outcome, Removal):
+            result.removed = outcome.reason
         elif isinstance(outcome, Refusal):
             result.refused = describe(provenance.path, outcome)
         else:

@@ -152,3 +152,11 @@ def test_scrub_removes_binaries_and_editor_copies_that_hold_a_value_and_cleans_u
     assert b"\0" in conf and AWS not in conf.decode("utf-16-le") and "key = REDACTED" in conf.decode("utf-16-le")
     report = json.loads((tmp_path / "out.scrub-report.json").read_text())
     assert {"tool.bin", ".settings.py.swp", "notes.txt~", "app.py.orig"} <= set(report["removed_files"])
+
+
+def test_a_folder_scrub_keeps_a_broken_document_that_holds_nothing(tmp_path):
+    folder = tmp_path / "in"
+    write_files(folder, {"cut.docx": D.word(D.planted())[:2000], "app.py": f"KEY = '{AWS}'\n"})
+    run = CliRunner().invoke(cli, ["scrub", str(folder), "--out", str(tmp_path / "out"), "--org", "Initech"])
+    assert run.exit_code == 0 and "verification: passed" in run.output, run.output
+    assert (tmp_path / "out" / "cut.docx").read_bytes() == (folder / "cut.docx").read_bytes()
