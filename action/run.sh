@@ -4,9 +4,13 @@
 #   run.sh install   install reposcrub from the action's own checkout into a venv under
 #                    $RUNNER_TEMP; skipped when REPOSCRUB_BIN is already set (tests, or a
 #                    runner image with reposcrub preinstalled). Output: bin.
-#   run.sh scan      scan, write the SARIF and the job summary. Exits 0 whether or not
-#                    there are findings, so that the SARIF is uploaded first; exits 2 on an
-#                    input or usage error. Outputs: sarif-file, findings, failing, exit-code, root.
+#   run.sh scan      scan once, writing the SARIF, the JSON and the HTML report. Exits 0
+#                    whether or not there are findings, so that the reports are uploaded
+#                    first; exits 2 on an input or usage error. Outputs: sarif-file, json-file,
+#                    html-file, exit-code, root, findings, items, failing and the number of
+#                    findings per severity (critical, high, medium, low, info).
+#   run.sh summary   write the job summary: the items that block first, a link to the HTML
+#                    report artifact (REPOSCRUB_HTML_URL), counts by category and severity.
 #   run.sh gate      fail (exit 1) when the scan found anything at or above fail-on.
 #
 # Inputs arrive only as INPUT_* environment variables mapped in action.yml, never as text
@@ -46,6 +50,9 @@ in_workspace() {
     esac
 }
 
+# reposcrub's own dependencies at the versions this action was tested with.
+CONSTRAINTS="$HERE/constraints.txt"
+
 install() {
     if [ -n "${REPOSCRUB_BIN:-}" ]; then
         echo "reposcrub: using $REPOSCRUB_BIN"
@@ -56,7 +63,8 @@ install() {
     "$python" -m venv "$venv"
     bin="$venv/bin"
     [ -d "$bin" ] || bin="$venv/Scripts"  # Windows runners
-    "$bin/python" -m pip install --quiet --disable-pip-version-check "${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}"
+    "$bin/python" -m pip install --quiet --disable-pip-version-check --constraint "$CONSTRAINTS" \
+        "${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}"
     "$bin/reposcrub" --version
     output bin "$bin/reposcrub"
 }
@@ -109,10 +117,12 @@ scan() {
     [ -d "$root" ] || error "path '${INPUT_PATH:-.}' is not a directory in the workspace"
     root="$(cd "$root" && pwd -P)"
     sarif="$(in_workspace "${INPUT_SARIF_FILE:-$RUNNER_TEMP/reposcrub.sarif}")"
-    mkdir -p "$(dirname "$sarif")"
+    mkdir -p "$(dirname "$sarif")" "$RUNNER_TEMP/reposcrub-report"
+    local report="$RUNNER_TEMP/reposcrub-report/reposcrub.json" html="$RUNNER_TEMP/reposcrub-report/reposcrub.html"
     output root "$root"
 
-    local args=(scan "$root" --format sarif --output "$sarif" --fail-on "$fail_on")
+    local args=(scan "$root" --format sarif --output "$sarif" --write "json=$report" --write "html=$html"
+                --fail-on "$fail_on")
     [ -z "${INPUT_PROFILE:-}" ] || args+=(--profile "$(in_workspace "$INPUT_PROFILE")")
     [ -z "${INPUT_BASELINE:-}" ] || args+=(--baseline "$(in_workspace "$INPUT_BASELINE")")
     if [ "${INPUT_RANGE:-full}" = pushed ]; then
@@ -127,12 +137,19 @@ scan() {
         fi
         [ -z "$range" ] || args+=(--rev-range "$range")
     fi
+    output range "$range"
 
     echo "reposcrub ${args[*]}"
+    # Nothing the scan prints (a file name, a message quoted in an error) is read as a
+    # workflow command: commands stay off until the token, which no repository can know.
+    local token
+    token="reposcrub-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+    echo "::stop-commands::$token"
     set +e
     "$REPOSCRUB_BIN" "${args[@]}"
     rc=$?
     set -e
+    echo "::$token::"
     if [ "$rc" -gt 1 ]; then
         echo "::error title=reposcrub::the scan failed (exit code $rc); see the message above" >&2
         "$PY" "$HERE/summary.py" --nothing "the scan failed (exit code $rc); see the step log" >>"${GITHUB_STEP_SUMMARY:-/dev/null}"
@@ -143,9 +160,17 @@ scan() {
     [ -z "$range" ] || "$PY" "$HERE/pushed.py" category "$sarif"
 
     output sarif-file "$sarif"
+    output json-file "$report"
+    output html-file "$html"
     output exit-code "$rc"
-    "$PY" "$HERE/summary.py" "$sarif" --fail-on "$fail_on" --range "$range" \
-        --outputs "$GITHUB_OUTPUT" >>"${GITHUB_STEP_SUMMARY:-/dev/null}"
+    "$PY" "$HERE/summary.py" "$report" --fail-on "$fail_on" --outputs "$GITHUB_OUTPUT" >/dev/null
+}
+
+summary() {
+    : "${REPOSCRUB_JSON:?REPOSCRUB_JSON is not set: run the scan step first}"
+    PY="$(helper_python)"
+    "$PY" "$HERE/summary.py" "$REPOSCRUB_JSON" --fail-on "${INPUT_FAIL_ON:-low}" --range "${REPOSCRUB_RANGE:-}" \
+        --html-url "${REPOSCRUB_HTML_URL:-}" >>"${GITHUB_STEP_SUMMARY:-/dev/null}"
 }
 
 gate() {
@@ -166,9 +191,10 @@ gate() {
 case "${1:-}" in
     install) install ;;
     scan) scan ;;
+    summary) summary ;;
     gate) gate ;;
     *)
-        echo "usage: $0 install|scan|gate" >&2
+        echo "usage: $0 install|scan|summary|gate" >&2
         exit 2
         ;;
 esac

@@ -1,147 +1,142 @@
-"""Turn reposcrub's SARIF into the job summary (markdown on stdout) and the step outputs.
+"""Turn reposcrub's JSON report into the job summary (Markdown on stdout) and step outputs.
 
-    summary.py SARIF --fail-on SEVERITY [--range TEXT] [--outputs FILE]
+    summary.py REPORT.json --fail-on SEVERITY [--range TEXT] [--html-url URL] [--outputs FILE]
     summary.py --nothing REASON
 
-The summary holds counts by category and severity and, per finding, the location, rule and
-reposcrub's own message, whose preview is already redacted: no secret value is ever read
-from anywhere else. Standard library only: it runs on whatever Python the runner has.
+The summary leads with the items that block (each value once, most important first, as
+reposcrub ranks them), links the HTML report, then counts by category and severity. It
+prints only what the JSON report holds, whose previews are already redacted. Every string
+that comes from the repository (paths, values, names) sits in a code span with its
+backticks and pipes neutralised, so a file name can render no link, image or HTML.
+Standard library only: it runs on whatever Python the runner has.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 CATEGORIES = ("secret", "host", "ident", "pii", "marker", "file", "meta")
-_FROM_LEVEL = {"error": "high", "warning": "medium", "note": "low", "none": "info"}
-MAX_ROWS = 50
+TOP = 20
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def _md(text: str) -> str:
-    """Text safe inside a markdown table cell: no pipes, HTML or line breaks."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", " ").replace("\n", " "))
+def code(text: str) -> str:
+    """text as a Markdown code span that renders literally, inside a table cell too."""
+    text = _CONTROL.sub(" ", str(text)).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _code(text: str) -> str:
-    # GitHub tables split cells on | even inside code spans, unless escaped.
-    if "`" in text or "\n" in text:
-        return _md(text)
-    return "`" + text.replace("|", "\\|") + "`"
+def plain(text: str) -> str:
+    """text as literal Markdown outside a code span: every character Markdown or HTML reads, escaped."""
+    text = _CONTROL.sub(" ", str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:])", r"\\\1", text)
 
 
-def _severity(result: dict[str, Any]) -> str:
-    props = result.get("properties") or {}
-    sev = props.get("severity")
-    return sev if sev in SEVERITIES else _FROM_LEVEL.get(result.get("level", "warning"), "medium")
+def _where(first: dict[str, Any]) -> str:
+    at = f" @{first['commit'][:8]}" if first.get("commit") else ""
+    if first.get("location") == "file":
+        line = f":{first['line']}" if first.get("line", 1) > 1 else ""
+        return code(f"{first.get('path', '')}{line}") + at
+    if first.get("location") == "path":
+        return "file name " + code(first.get("path", "")) + at
+    if first.get("location") == "ref":
+        return "ref " + code(first.get("path", ""))
+    return f"{plain(str(first.get('location', '')).replace('-', ' '))}{at}"
 
 
-def _category(result: dict[str, Any]) -> str:
-    props = result.get("properties") or {}
-    return str(props.get("category") or str(result.get("ruleId", "other")).split("/")[0])
+def _spread(g: dict[str, Any]) -> str:
+    parts = [f"{g['occurrences']}×"]
+    parts += [f"{g['files']} files"] if g.get("files", 0) > 1 else []
+    parts += [f"{g['commits']} commits"] if g.get("commits", 0) > 1 else []
+    return ", ".join(parts)
 
 
-def _where(result: dict[str, Any]) -> str:
-    props = result.get("properties") or {}
-    locations = result.get("locations") or [{}]
-    physical = locations[0].get("physicalLocation") or {}
-    uri = unquote((physical.get("artifactLocation") or {}).get("uri", ""))
-    line = (physical.get("region") or {}).get("startLine")
-    kind = str(props.get("location", "file"))
-    commit = str(props.get("commit") or "")
-    at = f" @{_code(commit[:10])}" if commit else ""
-    if kind == "file":
-        return _code(f"{uri}:{line}" if line else uri) + at
-    if kind == "path":
-        return f"path {_code(uri)}{at}"
-    # Other git metadata sits at a .git/<kind>/<subject> pseudo-path (a commit id or a ref name).
-    subject = uri.split(f".git/{kind}/", 1)[-1]
-    return f"{kind}{at}" if subject == commit else f"{kind} {_code(subject)}{at}"
-
-
-def _table(results: list[dict[str, Any]]) -> list[str]:
-    counts = Counter((_category(r), _severity(r)) for r in results)
-    categories = [c for c in CATEGORIES if any(counts[(c, s)] for s in SEVERITIES)]
-    categories += sorted({c for c, _ in counts} - set(categories))
-    rows = ["| category | " + " | ".join(SEVERITIES) + " | total |", "|---" + "|---:" * (len(SEVERITIES) + 1) + "|"]
-    for cat in categories:
-        cells = [str(counts[(cat, s)] or "-") for s in SEVERITIES]
-        rows.append(f"| {cat} | " + " | ".join(cells) + f" | {sum(counts[(cat, s)] for s in SEVERITIES)} |")
-    totals = [str(sum(counts[(c, s)] for c in categories) or "-") for s in SEVERITIES]
-    rows.append("| **total** | " + " | ".join(totals) + f" | **{len(results)}** |")
+def _top(groups: list[dict[str, Any]], limit: int) -> list[str]:
+    rows = ["| # | severity | rule | item | where it came in | spread |", "|---:|---|---|---|---|---|"]
+    for n, g in enumerate(groups[:limit], 1):
+        label = "person" if g.get("kind") == "person" else g["rule_id"]
+        rows.append(f"| {n} | {g['severity']} | {code(label)} | {code(g['title'])} | {_where(g['first'])} | {_spread(g)} |")
+    if len(groups) > limit:
+        rows.append(f"\n{len(groups) - limit} more at or above the threshold: see the HTML report.")
     return rows
 
 
-def _details(results: list[dict[str, Any]]) -> list[str]:
-    ordered = sorted(results, key=lambda r: SEVERITIES.index(_severity(r)))
-    rows = ["<details><summary>Findings" + (f" (the {MAX_ROWS} most severe)" if len(ordered) > MAX_ROWS else "")
-            + "</summary>", "", "| severity | rule | where | message |", "|---|---|---|---|"]
-    for r in ordered[:MAX_ROWS]:
-        message = (r.get("message") or {}).get("text", "")
-        rows.append(f"| {_severity(r)} | {_code(str(r.get('ruleId', '')))} | {_where(r)} | {_md(message)} |")
-    if len(ordered) > MAX_ROWS:
-        rows.append(f"\n{len(ordered) - MAX_ROWS} more in the SARIF file and the code scanning alerts.")
-    return rows + ["", "</details>"]
+def _table(findings: list[dict[str, Any]]) -> list[str]:
+    counts = Counter((f["category"], f["severity"]) for f in findings)
+    cats = [c for c in CATEGORIES if any(counts[(c, s)] for s in SEVERITIES)]
+    rows = ["| category | " + " | ".join(SEVERITIES) + " | total |", "|---" + "|---:" * (len(SEVERITIES) + 1) + "|"]
+    for cat in cats:
+        cells = [str(counts[(cat, s)] or "-") for s in SEVERITIES]
+        rows.append(f"| {cat} | " + " | ".join(cells) + f" | {sum(counts[(cat, s)] for s in SEVERITIES)} |")
+    totals = [str(sum(counts[(c, s)] for c in cats) or "-") for s in SEVERITIES]
+    rows.append("| **total** | " + " | ".join(totals) + f" | **{len(findings)}** |")
+    return rows
 
 
 def _scope(rev_range: str) -> str:
     if not rev_range:
-        return "the whole history"
+        return "the work tree and the whole history"
     if ".." in rev_range:
         base, head = rev_range.split("..", 1)
-        return f"the commits {_code(base[:10] + '..' + head[:10])}"
-    return f"the history of {_code(rev_range[:10])}"
+        return f"the work tree and the commits {code(base[:10] + '..' + head[:10])}"
+    return f"the work tree and the history of {code(rev_range[:10])}"
 
 
-def render(doc: dict[str, Any], fail_on: str, scope: str) -> tuple[str, int, int]:
-    """The markdown, the number of findings and the number at or above fail_on."""
-    runs = doc.get("runs") or []
-    results = [r for run in runs for r in run.get("results") or []]
-    total = sum(int((run.get("properties") or {}).get("resultCount", len(run.get("results") or []))) for run in runs)
+def render(doc: dict[str, Any], fail_on: str, scope: str, html_url: str = "") -> tuple[str, dict[str, int]]:
+    """The Markdown and the counts for the step outputs."""
+    findings, groups = doc.get("findings") or [], doc.get("groups") or []
     limit = SEVERITIES.index(fail_on)
-    failing = sum(1 for r in results if SEVERITIES.index(_severity(r)) <= limit)
+    blocking = [g for g in groups if SEVERITIES.index(g["severity"]) <= limit]
+    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
+    counts.update(findings=len(findings), items=len(groups), failing=sum(1 for f in findings
+                                                                          if SEVERITIES.index(f["severity"]) <= limit))
     lines = ["## reposcrub", ""]
-    scanned = f"the work tree and {_scope(scope)}"
-    if not results:
-        lines.append(f"No findings in {scanned}.")
-        return "\n".join(lines) + "\n", 0, 0
-    verdict = f"**{failing} at or above `{fail_on}`**: the check fails." if failing else f"none at or above `{fail_on}`."
-    lines += [f"**{total} findings** in {scanned}; {verdict}", ""]
-    lines += _table(results)
-    if any((run.get("properties") or {}).get("aggregated") for run in runs):
-        lines += ["", "Some results were aggregated to one per rule and file (code scanning's limit per run)."]
-    lines += [""] + _details(results)
-    lines += ["", "A false positive? Add `reposcrub: allow RULE-ID` in a comment on its line, list the path in "
-              "`.reposcrubignore`, or accept the current findings with `reposcrub baseline create` and the "
-              "action's `baseline` input."]
-    return "\n".join(lines) + "\n", total, failing
+    if not findings:
+        return "\n".join(lines + [f"No findings in {_scope(scope)}.", ""]), counts
+    verdict = (f"**{len(blocking)} item{'s' if len(blocking) != 1 else ''} at or above `{fail_on}`**: the check fails."
+               if blocking else f"nothing at or above `{fail_on}`.")
+    lines += [f"{len(findings)} findings ({len(groups)} distinct items) in {_scope(scope)}; {verdict}", ""]
+    if html_url.startswith("https://"):
+        lines += [f"[The HTML report]({html_url.replace(')', '%29').replace(' ', '%20')}) (workflow artifact "
+                  "`reposcrub-report`) has every item, its places and charts.", ""]
+    if blocking:
+        lines += ["### Items that block, most important first", ""] + _top(blocking, TOP) + [""]
+        todo = {("person" if g.get("kind") == "person" else g["category"]): g["remediation"] for g in blocking[:TOP]}
+        lines += ["**What to do**", ""] + [f"- **{kind}**: {plain(text)}" for kind, text in todo.items()] + [""]
+    lines += _table(findings)
+    lines += ["", "A false positive? In a file, add `reposcrub: allow RULE-ID` in a comment on its line; anywhere, "
+              "accept the current findings with `reposcrub baseline create` and the action's `baseline` input.", ""]
+    return "\n".join(lines), counts
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sarif", nargs="?")
+    parser.add_argument("report", nargs="?")
     parser.add_argument("--fail-on", choices=SEVERITIES, default="low")
     parser.add_argument("--range", dest="scope", default="", help="the --rev-range scanned (default: all)")
-    parser.add_argument("--outputs", help="append findings=N and failing=N here ($GITHUB_OUTPUT)")
+    parser.add_argument("--html-url", default="", help="where the HTML report artifact can be downloaded")
+    parser.add_argument("--outputs", help="append the counts here ($GITHUB_OUTPUT)")
     parser.add_argument("--nothing", metavar="REASON", help="write a summary saying nothing was scanned")
     args = parser.parse_args(argv)
     if args.nothing:
-        sys.stdout.write(f"## reposcrub\n\n{_md(args.nothing)}\n")
+        sys.stdout.write(f"## reposcrub\n\n{plain(args.nothing)}\n")
         return 0
-    if not args.sarif:
-        parser.error("a SARIF file is required")
-    doc = json.loads(Path(args.sarif).read_text(encoding="utf-8"))
-    markdown, total, failing = render(doc, args.fail_on, args.scope)
+    if not args.report:
+        parser.error("a JSON report is required")
+    doc = json.loads(Path(args.report).read_text(encoding="utf-8"))
+    markdown, counts = render(doc, args.fail_on, args.scope, args.html_url)
     sys.stdout.write(markdown)
     if args.outputs:
         with open(args.outputs, "a", encoding="utf-8") as out:
-            out.write(f"findings={total}\nfailing={failing}\n")
+            out.write("".join(f"{k}={v}\n" for k, v in counts.items()))
     return 0
 
 

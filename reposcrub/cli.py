@@ -11,7 +11,7 @@ import click
 
 from reposcrub import __version__
 from reposcrub.errors import ReposcrubError
-from reposcrub.model import Severity
+from reposcrub.model import CATEGORIES, Severity
 
 if TYPE_CHECKING:
     from reposcrub.pipeline import ScanOptions
@@ -115,10 +115,6 @@ def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
 _LIMIT_FIELDS = {"size": "max_size", "files": "max_files", "ratio": "max_ratio"}
 
 
-def _progress(blobs: int, size: int) -> None:
-    click.echo(f"\r\033[Kscanning: {blobs} files and objects, {size / 1e6:.1f} MB", nl=False, err=True)
-
-
 def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) -> ScanOptions:
     from reposcrub.pipeline import ScanOptions, pushed_range
 
@@ -138,28 +134,61 @@ def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) ->
     )
 
 
+_FORMATS = ["text", "json", "sarif", "html"]
+
+
+def _write_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[tuple[str, str]]:
+    out = []
+    for item in value:
+        fmt, sep, path = item.partition("=")
+        if not sep or fmt not in _FORMATS or not path:
+            raise click.BadParameter(f"{item!r}: give FORMAT=PATH with FORMAT one of {', '.join(_FORMATS)}")
+        out.append((fmt, path))
+    return out
+
+
 @cli.command()
 @click.argument("target", type=str, default=".")
 @click.argument("paths", nargs=-1, type=str)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True,
+              help="text for people, json (every occurrence, stable), sarif (GitHub code scanning), "
+                   "html (one self-contained page with charts and a filterable table).")
 @click.option("--output", "-o", type=str, default=None, help="Write the report to this file (default: stdout).")
+@click.option("--write", "writes", multiple=True, callback=_write_option, metavar="FORMAT=PATH",
+              help="Also write the report as FORMAT to PATH, from the same scan (repeatable): --write html=report.html.")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
-              help="Exit 1 when findings at or above this severity exist.")
+              help="Exit 1 when findings at or above this severity exist (info never blocks by default).")
+@click.option("--all", "show_all", is_flag=True,
+              help="Text: list every occurrence under its item, not only the top items.")
+@click.option("--category", "categories", multiple=True, type=click.Choice(list(CATEGORIES)),
+              help="Report only this category (repeatable).")
+@click.option("--min-severity", type=click.Choice(_SEVERITIES), default="info", show_default=True, callback=_severity,
+              help="Report only findings at or above this severity.")
+@click.option("--rule", "rule_globs", multiple=True, metavar="RULE",
+              help="Report only this rule id, or ids matching a glob such as 'host/*' (repeatable).")
+@click.option("--no-color", is_flag=True, help="No colour in text output (NO_COLOR in the environment does the same).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Report only findings whose fingerprints are not in this baseline.")
 @_scan_options
-def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, fail_on: Severity,
-         baseline_file: Path | None, **kw: Any) -> None:
+def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, writes: list[tuple[str, str]],
+         fail_on: Severity, show_all: bool, categories: tuple[str, ...], min_severity: Severity,
+         rule_globs: tuple[str, ...], no_color: bool, baseline_file: Path | None, **kw: Any) -> None:
     """Scan TARGET: a folder, a git work tree or bare repository (with its whole history),
-    an archive (zip, tar, tar.gz, tar.bz2, tar.xz; extracted safely, repositories inside
-    scanned with their history), or a git URL (mirror-cloned into a temporary directory).
+    a single file, an archive (zip, tar, tar.gz, tar.bz2, tar.xz; extracted safely,
+    repositories inside scanned with their history), or a git URL (mirror-cloned into a
+    temporary directory).
+
+    The text report lists each distinct item once (a value per rule, a person for git
+    identities), the most important first, then a summary; --all, json and html list every
+    occurrence.
 
     With --staged, PATHS (relative to TARGET, as pre-commit passes them) narrow the scan to
     the indexed content of those files, whether or not it changed: `pre-commit run
     --all-files` checks every tracked file that way."""
     from reposcrub import baseline
     from reposcrub.pipeline import scan_target
-    from reposcrub.reporters import reporter_for
+    from reposcrub.reporters.mask import SecretMask
+    from reposcrub.reporters.render import Selection, render, select
 
     if baseline_file is None and (Path(target) / baseline.DEFAULT_FILE).is_file():
         baseline_file = Path(target) / baseline.DEFAULT_FILE  # the hooks and the action find it by itself
@@ -168,18 +197,45 @@ def scan(target: str, paths: tuple[str, ...], fmt: str, output: str | None, fail
     if paths and not options.staged:
         raise click.UsageError(f"extra argument {paths[0]!r}: PATHS after TARGET need --staged")
     options = dataclasses.replace(options, staged_paths=paths)
-    if sys.stderr.isatty():
-        options = dataclasses.replace(options, progress=_progress)
-    result = scan_target(target, options)
-    if sys.stderr.isatty():
-        click.echo("\r\033[K", nl=False, err=True)
-    stream = _open_output(output)
+    if "html" in (fmt, *(f for f, _ in writes)):
+        options = dataclasses.replace(options, excerpt_lines=2)
+    bar = _progress_bar()
+    if bar is not None:
+        options = dataclasses.replace(options, progress=bar.update, progress_total=bar.total)
     try:
-        reporter_for(fmt, color=fmt == "text" and stream.isatty()).write(result, stream)
+        result = scan_target(target, options)
+    finally:
+        if bar is not None:
+            bar.close()
+    selection = Selection(frozenset(categories), min_severity, rule_globs)
+    mask = SecretMask.of(result.findings)  # every secret found, shown or filtered out
+    result = select(result, selection)
+    report = render(result, mask, selection=selection.describe())
+    for out_fmt, path in [(fmt, output), *writes]:
+        _write_report(report, out_fmt, path, show_all, fail_on, no_color)
+    sys.exit(EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_CLEAN)
+
+
+def _progress_bar(label: str = "scanning") -> Any:
+    if not sys.stderr.isatty():
+        return None
+    from reposcrub.progress import ProgressBar
+
+    return ProgressBar(sys.stderr, label)
+
+
+def _write_report(report: Any, fmt: str, path: str | None, show_all: bool, fail_on: Severity, no_color: bool) -> None:
+    import os
+
+    from reposcrub.reporters import Style, reporter_for
+
+    stream = _open_output(path)
+    try:
+        color = fmt == "text" and stream.isatty() and not no_color and not os.environ.get("NO_COLOR")
+        reporter_for(fmt, Style(color=color, show_all=show_all, fail_on=fail_on)).write(report, stream)
     finally:
         if stream is not sys.stdout:
             stream.close()
-    sys.exit(EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_CLEAN)
 
 
 @cli.group()
@@ -281,10 +337,11 @@ def _default_baseline(target: str) -> Path:
               help="Your project's test command (e.g. \"pytest -q\"), run in a checkout of the input and of the copy.")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True, callback=_severity,
               help="Verification fails on findings left at or above this severity.")
-@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Organisation profile (TOML). Default: .reposcrub.toml or [tool.reposcrub] in pyproject.toml.")
 @click.option("--org", "orgs", multiple=True, help="An organisation name to remove (repeatable).")
 @click.option("--domain", "domains", multiple=True, help="An organisation domain to remove (repeatable).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--ocr", is_flag=True, help="Read text in pictures with tesseract; a picture showing a value is refused.")
 @click.option("--strip-outputs", is_flag=True, help="Notebooks: clear every output, not only those holding a value.")
 @click.option("--document-revisions", type=click.Choice(["remove", "keep"]), default="remove", show_default=True,
@@ -305,10 +362,17 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains, ocr=ocr)
     if jobs:
         scan_options = dataclasses.replace(scan_options, jobs=jobs)
+    bar = _progress_bar("scrub: scanning")  # the scans of the input and of the copy
+    if bar is not None:
+        scan_options = dataclasses.replace(scan_options, progress=bar.update, progress_total=bar.total)
     options = ScrubOptions(out=out, mode=mode, salt=salt, keep_identity=keep_identity, force=force,
                            verify=not no_verify, fail_on=fail_on, scan=scan_options, verify_cmd=verify_cmd,
                            documents=DocumentOptions(revisions=document_revisions, strip_outputs=strip_outputs))
-    result = scrub(target, options)
+    try:
+        result = scrub(target, options)
+    finally:
+        if bar is not None:
+            bar.close()
     json_path, sarif_path = write_reports(result, target)
     by_category: dict[str, int] = {}
     for f in result.plan.replaced:
@@ -319,7 +383,7 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
         click.echo(f"commit map: {result.commit_map}")
     click.echo(f"report: {json_path} and {sarif_path}")
     mask = display_mask(result)  # a secret in a file name stays hidden in every line below
-    for note in result.notes:
+    for note in (*result.scan.notes, *result.notes):
         click.echo(f"note: {mask(note)}")
     v = result.verification
     if v is not None:
@@ -346,12 +410,17 @@ def profile() -> None:
 
 @profile.command("infer")
 @click.argument("target", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-def profile_infer(target: Path) -> None:
-    """Draft a profile from TARGET: e-mail domains, copyright holders, package names,
-    remote URLs and ticket keys, each with its evidence. Prints TOML to review."""
-    from reposcrub.infer import infer_profile
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
+              help="Entries less certain than this are printed commented out.")
+@click.option("--words", "words_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Word list of ordinary English words (default /usr/share/dict/words).")
+def profile_infer(target: Path, threshold: float, words_file: Path | None) -> None:
+    """Draft a profile from TARGET, ranked by evidence: package and module names, copyright
+    holders, the committers' company e-mail domain, URLs to its hosts, host naming conventions
+    and recurring ticket keys. Prints TOML that loads as printed; review it before use."""
+    from reposcrub.infer.draft import infer_profile
 
-    click.echo(infer_profile(target), nl=False)
+    click.echo(infer_profile(target, words_file, threshold), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reposcrub.people import PersonGroup
 
 
 class Severity(enum.IntEnum):
@@ -94,6 +98,15 @@ class Rule:
     binary: bool = False  # may match binary content (magic bytes, path-only rules)
     # Severity by syntactic context, e.g. {"comment": LOW}; None drops the finding there.
     context_severity: tuple[tuple[str, Severity | None], ...] = ()
+    # Severity by place (places.py), e.g. {"test": INFO}: only ever lowers it.
+    place_severity: tuple[tuple[str, Severity], ...] = ()
+    # Severity of a whole-file finding when the file also holds other findings (a swap file
+    # holding a host name): only ever raises it.
+    holding_severity: Severity | None = None
+    # How sure a match is to be what the rule says: "high", "medium" or "low"; ranks findings.
+    confidence: str = "medium"
+    # What to do about a finding, shown with it.
+    remediation: str = ""
 
     @property
     def redacts(self) -> bool:
@@ -165,6 +178,10 @@ class ScanResult:
     repository_uri: str | None = None
     branch: str | None = None
     ranged: bool = False  # history narrowed to a range of commits (--rev-range, --since, --pushed)
+    people: tuple[PersonGroup, ...] = ()  # the git identities, one entry per person (reports group by them)
+    commit_times: dict[str, int] = field(default_factory=dict)  # commit -> time, for the commits findings name
+    # (fingerprint, line) -> (first line number, lines around it, secrets masked), when asked for
+    excerpts: dict[tuple[str, int], tuple[int, tuple[str, ...]]] = field(default_factory=dict)
 
     def at_or_above(self, threshold: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity >= threshold]

@@ -10,12 +10,16 @@ from reposcrub import git
 from reposcrub.decode.formats import FormatSettings
 from reposcrub.decode.limits import DecodeLimits
 from reposcrub.errors import ReposcrubError
+from reposcrub.excerpts import capture
 from reposcrub.filters import drop_baselined
-from reposcrub.model import Blob, Finding, Rule, ScanResult, Severity
-from reposcrub.people import identity_people
+from reposcrub.infer import fallback
+from reposcrub.model import Blob, Finding, Provenance, Rule, ScanResult, Severity
+from reposcrub.people import PersonGroup, group_identities, identity_people
 from reposcrub.profile import Profile, from_flags, load_profile
+from reposcrub.progress import estimated_total
 from reposcrub.rules import builtin_rules
 from reposcrub.scan import Engine, default_jobs, run
+from reposcrub.severity import judge
 from reposcrub.sources import gitwalk
 from reposcrub.sources.archive import (
     ArchiveLimits,
@@ -51,12 +55,14 @@ class ScanOptions:
     profile: Profile | None = None  # given explicitly (scrub verification): no lookup
     archive_limits: ArchiveLimits = field(default_factory=ArchiveLimits)
     progress: Callable[[int, int], None] | None = None  # (blobs, bytes) read so far
+    progress_total: Callable[[int], None] | None = None  # told how many files and objects there are, at most
     # A later version of a file is scanned only where it changed (its findings elsewhere are
     # the earlier version's). Scrub turns this off: it rewrites every blob that holds a value.
     changes_only: bool = True
     # Context (string, comment, identifier) for every finding, also in history-only blobs:
     # scrub needs it to shape replacements, and the scan's workers parse in parallel.
     full_context: bool = False
+    excerpt_lines: int = 0  # keep this many lines either side of findings (the HTML report shows them)
     ocr: bool = False  # read text in pictures (the ocr extra and tesseract)
 
 
@@ -68,11 +74,16 @@ def format_settings(options: ScanOptions) -> FormatSettings:
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
     """People known from git identities join the profile's people, grouped as .mailmap
     would (people.py): their names and handles are found in comments and docs too. Bots,
-    services and identities kept with --keep-identity are left out."""
+    services and identities kept with --keep-identity are left out. Without any profile,
+    what the repository says about itself is the profile (infer/fallback.py)."""
     keep = {k.lower() for k in profile.keep_identity}
-    found = [(n.decode("utf-8", "replace"), e.decode("utf-8", "replace")) for n, e in gitwalk.identities(repo)]
+    if profile.is_empty and not profile.source:
+        found = fallback.self_described(repo)
+        found = replace(found, people=tuple(p for p in found.people if not keep & {e.lower() for e in p.emails}))
+        profile = replace(profile.merged(found), source=found.source, fallback=True)
+    found_ids = [(n.decode("utf-8", "replace"), e.decode("utf-8", "replace")) for n, e in gitwalk.identities(repo)]
     mailmap = git.run(["cat-file", "blob", "HEAD:.mailmap"], cwd=repo, check=False).decode("utf-8", "replace")
-    people = [p for p in identity_people(found, mailmap) if not keep & {e.lower() for e in p.emails}]
+    people = [p for p in identity_people(found_ids, mailmap) if not keep & {e.lower() for e in p.emails}]
     return profile.merged(Profile(people=tuple(people))) if people else profile
 
 
@@ -135,7 +146,29 @@ def scan_target(text: str, options: ScanOptions) -> ScanResult:
     path = Path(text)
     if path.is_file() and is_archive(path):
         return scan_archive(path, options, options.archive_limits)
+    if path.is_file() and not path.is_symlink() and not options.staged:
+        return scan_file(path, options)
     return _scan(classify(path), options)
+
+
+def scan_file(path: Path, options: ScanOptions) -> ScanResult:
+    """Scan one file that is not an archive: its content, under its own name.
+
+    Raises:
+        ReposcrubError: the file cannot be read.
+    """
+    started = time.perf_counter()
+    profile = options.profile or resolve_profile(path.parent, options)
+    rules = enabled_rules(options, profile)
+    try:
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= options.max_file_size else b""
+    except OSError as exc:
+        raise ReposcrubError(f"cannot read {path}: {exc.strerror}") from None
+    blob = Blob(data, Provenance(path=path.name), size=size if size > options.max_file_size else None)
+    found = drop_baselined(run([blob], Engine(rules, profile), 1), options.baseline)
+    return ScanResult(target=str(path), findings=tuple(judge(found, {r.id: r for r in rules})), rules=tuple(rules),
+                      files_scanned=1, bytes_scanned=len(data), seconds=time.perf_counter() - started)
 
 
 @dataclass
@@ -150,18 +183,23 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
     if target.kind != "folder" and options.profile is None and not options.staged:
         profile = with_identity_people(profile, target.path)
     rules = enabled_rules(options, profile)
+    notes: list[str] = list(target.notes)
+    if profile.fallback:
+        notes.append(fallback.note(profile))
     # A full-history scan labels blobs seen only in history where context decides something;
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
     engine = Engine(rules, profile, history_context=options.full_context or not full_history,
                     documents=format_settings(options))
-    notes: list[str] = list(target.notes)
     counters = _Counters()
     blobs = _blobs(target, options, notes, counters, profile)
     if options.progress is not None:
+        if options.progress_total is not None and not options.staged:
+            ranged = bool(options.rev_range or options.since)
+            options.progress_total(estimated_total(target.path, target.kind, tree=not ranged, history=options.history))
         blobs = _reporting(blobs, options.progress)
     findings = drop_baselined(run(blobs, engine, options.jobs), options.baseline)
-    findings = _judge_identities(findings)
+    findings = judge(_judge_identities(findings), {r.id: r for r in rules})
     findings.sort(key=lambda f: f.sort_key())
     revision = head_revision(target.path) if target.kind != "folder" else None
     return ScanResult(
@@ -175,7 +213,29 @@ def _scan(target: Target, options: ScanOptions) -> ScanResult:
         revision=revision if options.history and not options.staged else None,
         repository_uri=target.repository_uri,
         ranged=bool(options.rev_range or options.since),
+        people=_people(target.path) if target.kind != "folder" and not options.staged else (),
+        commit_times=_commit_times(target.path, {f.commit for f in findings if f.commit}),
+        excerpts=capture(target.path, findings, rules, options.excerpt_lines) if options.excerpt_lines else {},
     )
+
+
+def _commit_times(repo: Path, wanted: set[str]) -> dict[str, int]:
+    """When each commit that holds a finding was made (reports date where a value came in)."""
+    if not wanted:
+        return {}
+    times: dict[str, int] = {}
+    for line in git.split_stream(["log", "--all", "--reflog", "--format=%H %ct"], repo, b"\n"):
+        sha, _, when = line.decode("ascii", "replace").partition(" ")
+        if sha in wanted and when.strip().isdigit():
+            times[sha] = int(when)
+    return times
+
+
+def _people(repo: Path) -> tuple[PersonGroup, ...]:
+    """The people among the git identities, grouped as .mailmap (read from HEAD) would."""
+    pairs = [(n.decode("utf-8", "replace"), e.decode("utf-8", "replace")) for n, e in gitwalk.identities(repo)]
+    mailmap = git.run(["cat-file", "blob", "HEAD:.mailmap"], cwd=repo, check=False)[: 1 << 20]
+    return tuple(group_identities(pairs, mailmap.decode("utf-8", "replace")))
 
 
 _IDENTITY = ("author", "committer")
@@ -205,7 +265,7 @@ def _reporting(blobs: Iterator[Blob], progress: Callable[[int, int], None]) -> I
     count = size = 0
     last = time.monotonic()
     for blob in blobs:
-        count += 1
+        count += blob.provenance.location == "file"  # metadata is not among the files and objects counted
         size += len(blob.data)
         if time.monotonic() - last > 0.2:
             progress(count, size)

@@ -5,6 +5,7 @@ FILE`` or the ``--org``/``--domain`` flags. Unknown keys are an error naming the
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,7 +16,7 @@ from reposcrub.errors import ReposcrubError
 from reposcrub.model import Severity
 
 PROFILE_FILE = ".reposcrub.toml"
-_ORG_KEYS = {"names", "domains", "codenames", "namespaces", "ticket_prefixes", "ambiguous"}
+_ORG_KEYS = {"names", "domains", "codenames", "namespaces", "ticket_prefixes", "ambiguous", "hosts"}
 _TOP_KEYS = {"org", "people", "rules", "scrub"}
 _RULES_KEYS = {"disable", "severity"}
 _SCRUB_KEYS = {"secret_files", "keep_identity", "salt", "keep_words"}
@@ -36,6 +37,7 @@ class Profile:
     namespaces: tuple[str, ...] = ()
     ticket_prefixes: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()  # names that are ordinary words: strong contexts only
+    hosts: tuple[str, ...] = ()  # host name patterns: "*-devbox", "*.corp.acme.io"
     people: tuple[Person, ...] = ()
     disabled_rules: tuple[str, ...] = ()
     severity_overrides: tuple[tuple[str, Severity], ...] = ()
@@ -46,11 +48,13 @@ class Profile:
     # lists them instead of failing on them.
     keep_words: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
+    # Drawn from what the repository says about itself because no profile was given.
+    fallback: bool = field(default=False, compare=False)
 
     @property
     def is_empty(self) -> bool:
         return not (self.names or self.domains or self.codenames or self.namespaces
-                    or self.ticket_prefixes or self.people)
+                    or self.ticket_prefixes or self.people or self.hosts)
 
     def merged(self, other: Profile) -> Profile:
         """This profile with other's entries added (flags on top of a file)."""
@@ -63,6 +67,7 @@ class Profile:
             codenames=join(self.codenames, other.codenames), namespaces=join(self.namespaces, other.namespaces),
             ticket_prefixes=join(self.ticket_prefixes, other.ticket_prefixes),
             ambiguous=join(self.ambiguous, other.ambiguous), people=join(self.people, other.people),
+            hosts=join(self.hosts, other.hosts),
             disabled_rules=join(self.disabled_rules, other.disabled_rules),
             keep_identity=join(self.keep_identity, other.keep_identity),
             keep_words=join(self.keep_words, other.keep_words),
@@ -87,6 +92,7 @@ class Profile:
             names=_strings(org, "names", source), domains=tuple(d.lower() for d in _strings(org, "domains", source)),
             codenames=_strings(org, "codenames", source), namespaces=_strings(org, "namespaces", source),
             ticket_prefixes=_strings(org, "ticket_prefixes", source), ambiguous=_strings(org, "ambiguous", source),
+            hosts=tuple(_host_pattern(h, source) for h in _strings(org, "hosts", source)),
             people=people, disabled_rules=_strings(rules, "disable", source), severity_overrides=severity,
             secret_files=secret_files, keep_identity=_strings(scrub, "keep_identity", source),
             salt=str(scrub.get("salt", "")), keep_words=_strings(scrub, "keep_words", source), source=source,
@@ -108,6 +114,28 @@ def _strings(raw: Mapping[str, Any], key: str, source: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ReposcrubError(f"{source}: {key} must be a list of non-empty strings")
     return tuple(v.strip() for v in value)
+
+
+_HOST_PATTERN = re.compile(r"^[a-z0-9*](?:[a-z0-9.*-]*[a-z0-9*])?$")
+_MIN_LITERAL = 3
+
+
+def _host_pattern(pattern: str, source: str) -> str:
+    """A host name in which * stands for one or more host-name characters; lower-cased.
+
+    Raises:
+        ReposcrubError: the pattern holds other characters, or too little besides * to be
+            anything but every host.
+    """
+    value = pattern.lower()
+    if not _HOST_PATTERN.match(value) or "**" in value:
+        raise ReposcrubError(f"{source}: hosts entry {pattern!r} must be a host name with * wildcards, "
+                             "like \"*-devbox\" or \"*.corp.acme.io\"")
+    too_wide = re.fullmatch(r"\*\.[a-z0-9-]+", value) is not None  # *.io: every host under a top-level domain
+    if too_wide or max((len(part) for part in value.split("*")), default=0) < _MIN_LITERAL:
+        raise ReposcrubError(f"{source}: hosts entry {pattern!r} matches almost any host; name more of it, "
+                             "like \"*-devbox\" or \"*.corp.acme.io\"")
+    return value
 
 
 def _person(raw: Any, source: str) -> Person:

@@ -5,6 +5,7 @@ random characters, so this repository never carries a realistic credential liter
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -20,11 +21,13 @@ import re2
 from reposcrub.detectors.heuristics import FILTERS
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import CATEGORIES, Example, Rule, Severity
+from reposcrub.places import PLACES
 
 _FIELDS = {
     "id", "name", "category", "severity", "description", "pattern", "keywords",
     "secret_group", "entropy", "path_pattern", "magic", "filters", "allow", "detector",
     "replacement", "tags", "examples", "negative_examples", "binary", "context_severity",
+    "place_severity", "holding_severity", "confidence", "remediation",
 }
 _CONTEXTS = ("string", "comment", "identifier", "other", "text")
 _ID = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.-]*[a-z0-9]$")
@@ -78,6 +81,8 @@ def _cache_path(files: list[Path]) -> Path:
     from reposcrub import __version__
 
     digest = hashlib.sha256(__version__.encode())
+    # A cached Rule pickled before a field was added would lack it: the fields are in the key.
+    digest.update(" ".join(f.name for f in dataclasses.fields(Rule)).encode())
     for f in files:
         st = f.stat()
         digest.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
@@ -174,6 +179,10 @@ def rule_from_dict(entry: Mapping[str, Any], source: str = "<rule>", compile_pat
         negative_examples=_examples(entry.get("negative_examples", ())),
         binary=bool(entry.get("binary", False)),
         context_severity=_context_severity(entry.get("context_severity", {}), where),
+        place_severity=_place_severity(entry.get("place_severity", {}), where),
+        holding_severity=_severity_or_none(entry.get("holding_severity"), where),
+        confidence=_confidence(entry, category, where),
+        remediation=" ".join(str(entry.get("remediation") or REMEDIATION[category]).split()),
     )
     _check(rule, where, compile_patterns)
     return rule
@@ -191,6 +200,52 @@ def _context_severity(raw: Any, where: str) -> tuple[tuple[str, Severity | None]
         except ValueError as exc:
             raise ReposcrubError(f"{where}: {exc}") from None
     return tuple(out)
+
+
+# What to do, by category, unless a rule says more precisely.
+REMEDIATION = {
+    "secret": "Rotate or revoke it, move it to the environment or a secret store, and remove it from the "
+              "history with `reposcrub scrub`.",
+    "host": "Replace it with a documentation name (example.com, 192.0.2.0/24); `reposcrub scrub` does this "
+            "through the whole history.",
+    "ident": "Remove the organisation's name; `reposcrub scrub` replaces it in every case and separator style.",
+    "pii": "Remove the personal data; `reposcrub scrub` replaces people, e-mails and identities consistently.",
+    "marker": "Remove the notice, or make sure the content may leave; `reposcrub scrub` rewrites the history.",
+    "file": "Remove the file from the repository and its history (`reposcrub scrub` removes key and credential "
+            "files); rotate anything it held.",
+    "meta": "`reposcrub scrub` rewrites git metadata (messages, identities, ref names).",
+}
+_CONFIDENCE = ("low", "medium", "high")
+# How sure each category's matches are, unless a rule says: provider-formatted secrets and
+# file names are exact; a host or a name needs its context to be sure.
+_CATEGORY_CONFIDENCE = {"secret": "high", "file": "high", "ident": "high", "host": "medium", "pii": "medium",
+                        "marker": "medium", "meta": "medium"}
+
+
+def _confidence(entry: Mapping[str, Any], category: str, where: str) -> str:
+    value = entry.get("confidence")
+    if value is None:
+        # A generic shape (password = "…") is a guess; a provider's own format is not.
+        return "medium" if "generic" in entry.get("tags", ()) else _CATEGORY_CONFIDENCE[category]
+    if value not in _CONFIDENCE:
+        raise ReposcrubError(f"{where}: confidence must be one of {', '.join(_CONFIDENCE)}")
+    return str(value)
+
+
+def _severity_or_none(raw: Any, where: str) -> Severity | None:
+    try:
+        return None if raw is None else Severity.parse(str(raw))
+    except ValueError as exc:
+        raise ReposcrubError(f"{where}: {exc}") from None
+
+
+def _place_severity(raw: Any, where: str) -> tuple[tuple[str, Severity], ...]:
+    if not isinstance(raw, Mapping):
+        raise ReposcrubError(f"{where}: place_severity must map a place to a severity")
+    unknown = set(raw) - set(PLACES)
+    if unknown:
+        raise ReposcrubError(f"{where}: unknown place(s) {', '.join(sorted(unknown))} (known: {', '.join(PLACES)})")
+    return tuple((place, Severity.parse(str(value))) for place, value in sorted(raw.items()))
 
 
 def _examples(raw: Iterable[Any]) -> tuple[Example, ...]:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from reposcrub.delta import Changes, changed_windows
 from reposcrub.detectors import Detector
+from reposcrub.detectors.hostpatterns import HostPatternDetector
 from reposcrub.detectors.identifiers import IdentifierDetector
 from reposcrub.detectors.rules import RuleDetector
 from reposcrub.detectors.skipped import SkippedDetector
@@ -25,6 +26,7 @@ DETECTORS: dict[str, Callable[[Sequence[Rule], Profile], Detector]] = {
     "rules": lambda rules, profile: RuleDetector(rules),
     "skipped": lambda rules, profile: SkippedDetector(rules),
     "identifiers": lambda rules, profile: IdentifierDetector(profile, rules),
+    "host-patterns": lambda rules, profile: HostPatternDetector(profile, rules),
     "documents": lambda rules, profile: DocumentNotes(),
 }
 

@@ -190,3 +190,18 @@ def test_paths_without_staged_is_a_one_line_usage_error(tmp_path):
     result = invoke("scan", str(tmp_path), "extra.py")
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "--staged" in result.output
+
+
+def test_every_option_of_every_command_has_help_text():
+    import click
+
+    from reposcrub.cli import cli
+
+    def missing(command, path):
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.help:
+                yield f"{path} {param.opts[0]}"
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from missing(sub, f"{path} {name}")
+
+    assert list(missing(cli, "reposcrub")) == []

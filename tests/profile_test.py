@@ -62,7 +62,7 @@ def test_profile_drives_the_scan_and_severity_overrides(tmp_path):
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
     doc = json.loads(result.output)
     found = {(f["rule_id"], f["severity"]) for f in doc["findings"] if f["path"] == "notes.md"}
-    assert {("ident/ticket-key", "low"), ("pii/person-name", "medium"), ("host/org-domain", "high")} <= found
+    assert {("ident/ticket-key", "low"), ("pii/person-name", "low"), ("host/org-domain", "high")} <= found
 
 
 def test_org_and_domain_flags(tmp_path):
@@ -70,3 +70,22 @@ def test_org_and_domain_flags(tmp_path):
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--org", "Initech", "--domain", "initech.net", "--format", "json"])
     rules = sorted(f["rule_id"] for f in json.loads(result.output)["findings"])
     assert rules == ["host/org-domain", "ident/org-name"]
+
+
+def test_host_patterns_are_read_lower_cased(tmp_path):
+    write_files(tmp_path, {".reposcrub.toml": '[org]\nhosts = ["*-DevBox", "*.corp.acme.io", "build*.acme.net"]\n'})
+    assert load_profile(tmp_path).hosts == ("*-devbox", "*.corp.acme.io", "build*.acme.net")
+
+
+@pytest.mark.parametrize("pattern, says", [
+    ("*", "matches almost any host"),
+    ("*.io", "matches almost any host"),
+    ("*-a", "matches almost any host"),
+    ("https://*.acme.io", "must be a host name with * wildcards"),
+    ("acme io", "must be a host name with * wildcards"),
+])
+def test_bad_host_patterns_are_one_line_errors_naming_the_entry(tmp_path, pattern, says):
+    write_files(tmp_path, {".reposcrub.toml": f'[org]\nhosts = ["{pattern}"]\n', "a.txt": "x"})
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path)])
+    assert result.exit_code == 2 and says in result.output and repr(pattern) in result.output
+    assert len(result.output.strip().splitlines()) == 1

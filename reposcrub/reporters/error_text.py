@@ -24,9 +24,12 @@ def error_message(exc: BaseException) -> str:
     """str(exc) with every secret masked."""
     text = str(exc)
     try:
-        return _mask_for(exc, text)(text)
+        masked = _mask_for(exc, text)(text)
     except Exception:  # noqa: BLE001 - whatever failed, the message stays unprinted
         return WITHHELD
+    from reposcrub.reporters.render import safe_text
+
+    return safe_text(masked)  # a path in the message may hold an ESC byte or a newline
 
 
 def error_traceback(exc: BaseException) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reposcrub import git
+from reposcrub.dirty import has_uncommitted_changes
 from reposcrub.errors import ReposcrubError
 from reposcrub.model import ScanResult, Severity
 from reposcrub.decode import DocumentOptions
@@ -131,7 +132,7 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
 
 def _notes_said(source: Path | None, notes: NotesResult) -> list[str]:
     said = []
-    if source is not None and git.toplevel(source) is not None and git.run(["status", "--porcelain"], cwd=source).strip():
+    if source is not None and git.toplevel(source) is not None and has_uncommitted_changes(source):
         said.append("uncommitted changes in the input's work tree are not part of the copy")
     if notes.refs:
         said.append(f"git notes: {notes.notes} note(s) in {len(notes.refs)} notes ref(s) follow their rewritten commits"

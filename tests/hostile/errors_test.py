@@ -28,7 +28,6 @@ def setting(tmp_path: Path) -> Path:
 # (id, arguments with {t} for the setting folder, words the one line must contain)
 BAD_INVOCATIONS = [
     ("missing-target", ["scan", "{t}/nope"], ["does not exist"]),
-    ("file-not-archive", ["scan", "{t}/notes.txt"], ["notes.txt"]),
     ("missing-profile", ["scan", "{t}/repo", "--profile", "{t}/missing.toml"], ["cannot read profile", "missing.toml"]),
     ("invalid-profile", ["scan", "{t}/repo", "--profile", "{t}/bad.toml"], ["bad.toml", "TOML"]),
     ("unknown-rule-id", ["scan", "{t}/repo", "--disable", "secret/no-such-rule"], ["unknown rule id", "secret/no-such-rule"]),

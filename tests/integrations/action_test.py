@@ -54,7 +54,8 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def scan(workspace: Path, runner: Path, event: str = "push", payload: dict[str, Any] | None = None, **inputs: str) -> Step:
+def scan(workspace: Path, runner: Path, event: str = "push", payload: dict[str, Any] | None = None,
+         html_url: str = "", **inputs: str) -> Step:
     """`run.sh scan` as the runner starts it: GITHUB_* and RUNNER_TEMP set, the event payload
     in a file, the inputs as the INPUT_* variables action.yml maps, reposcrub installed."""
     (runner / "temp").mkdir(parents=True)
@@ -69,7 +70,14 @@ def scan(workspace: Path, runner: Path, event: str = "push", payload: dict[str, 
     proc = _bash("scan", env)
     out, summary = runner / "output", runner / "summary.md"
     outputs = dict(line.split("=", 1) for line in out.read_text().splitlines()) if out.exists() else {}
-    return Step(proc.returncode, proc.stdout, outputs, summary.read_text() if summary.exists() else "")
+    log = proc.stdout
+    if "json-file" in outputs:  # the job summary step, as action.yml runs it after the uploads
+        env.update(REPOSCRUB_JSON=outputs["json-file"], REPOSCRUB_RANGE=outputs.get("range", ""),
+                   REPOSCRUB_HTML_URL=html_url)
+        step = _bash("summary", env)
+        assert step.returncode == 0, step.stdout
+        log += step.stdout
+    return Step(proc.returncode, log, outputs, summary.read_text() if summary.exists() else "")
 
 
 def gate(scanned: Step, fail_on: str = "low") -> Step:
@@ -123,7 +131,8 @@ def test_full_history_scan_writes_valid_sarif_summary_and_outputs(history, tmp_p
     assert {run["automationDetails"]["id"] for run in doc["runs"]} == {"reposcrub/tree/", "reposcrub/history/"}
     assert step.outputs["root"] == str(history.repo.resolve())
     assert int(step.outputs["findings"]) >= 2 and step.outputs["failing"] != "0"
-    assert step.outputs["exit-code"] == "1"
+    assert step.outputs["exit-code"] == "1" and step.outputs["high"] == "2"
+    assert Path(step.outputs["html-file"]).is_file() and json.loads(Path(step.outputs["json-file"]).read_text())["groups"]
     # The summary: a table by category and severity, redacted previews only.
     assert "| category | critical | high | medium | low | info | total |" in step.summary
     assert re.search(r"^\| secret \| - \| 2 \|", step.summary, re.M), step.summary
@@ -236,19 +245,53 @@ def test_install_step_is_skipped_when_reposcrub_is_given(tmp_path):
     assert (tmp_path / "output").read_text() == f"bin={REPOSCRUB_BIN}\n"
 
 
-def test_summary_cells_cannot_break_the_table():
+def _summary_module():
     sys.path.insert(0, str(ROOT / "action"))
     try:
         import summary
     finally:
         sys.path.pop(0)
-    result = {"ruleId": "host/x", "level": "warning", "message": {"text": "a | b <img src=x>\nc"},
-              "properties": {"category": "host", "severity": "medium", "location": "file"},
-              "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a%7Cb.py"}, "region": {"startLine": 4}}}]}
-    markdown, total, failing = summary.render({"runs": [{"results": [result]}]}, "high", "")
-    row = next(line for line in markdown.splitlines() if line.startswith("| medium |"))
-    assert row == "| medium | `host/x` | `a\\|b.py:4` | a \\| b &lt;img src=x&gt; c |"
-    assert (total, failing) == (1, 0) and "none at or above `high`" in markdown
+    return summary
+
+
+def test_summary_cells_cannot_break_the_table_or_render_links():
+    summary = _summary_module()
+    hostile = "[x](https://evil.example/a) ![i](https://evil.example/i.png) `tick` a|b <img src=x>\nc"
+    group = {"kind": "value", "rule_id": "host/x", "severity": "medium", "category": "host", "title": hostile,
+             "remediation": "Replace [it](https://evil.example)", "occurrences": 2, "files": 2, "commits": 1,
+             "first": {"path": hostile, "line": 4, "location": "file", "commit": "a" * 40}}
+    finding = {"category": "host", "severity": "medium"}
+    markdown, counts = summary.render({"groups": [group], "findings": [finding, finding]}, "medium", "")
+    row = next(line for line in markdown.splitlines() if line.startswith("| 1 |"))
+    assert row.count(" | ") == 5  # six cells: no pipe from the name split the row
+    cells = row.split(" | ")
+    assert cells[3].startswith("``") and cells[3].endswith("``") and cells[4].startswith("``")  # code spans
+    assert "\\|" in cells[3] and "\n" not in row
+    assert "](https://evil.example" not in markdown.replace(cells[3], "").replace(cells[4], "")
+    assert "Replace \\[it\\]\\(https" in markdown
+    assert counts["items"] == 1 and counts["medium"] == 2 and counts["failing"] == 2
+
+
+def test_summary_code_spans_survive_backtick_runs():
+    summary = _summary_module()
+    for text in ("a`b", "``", "`start", "end`", "x ``` y"):
+        span = summary.code(text)
+        fence = span[: len(span) - len(span.lstrip("`"))]
+        assert fence not in span[len(fence):-len(fence)] and span.endswith(fence)
+
+
+def test_a_hostile_file_name_cannot_issue_workflow_commands_or_links(tmp_path):
+    name = "::error::forged [x](https://evil.example) ![i](https://evil.example/i.png).py"
+    repo = make_repo(tmp_path / "repo", {name: 'host = "build01.corp"\n'})
+    step = scan(repo, tmp_path / "r", html_url="https://github.com/o/r/actions/runs/1/artifacts/2")
+    assert step.returncode == 0, step.log
+    stop = re.search(r"^::stop-commands::(reposcrub-[0-9a-f]{24})$", step.log, re.M)
+    assert stop and f"::{stop.group(1)}::" in step.log
+    inside = step.log.split(stop.group(0), 1)[1].split(f"::{stop.group(1)}::", 1)[0]
+    assert "::error" not in step.log.replace(inside, "")
+    assert "](https://evil.example" not in step.summary.replace("`", "").split("| 1 |")[0]
+    assert "[The HTML report](https://github.com/o/r/actions/runs/1/artifacts/2)" in step.summary
+    assert Path(step.outputs["html-file"]).read_text().count("<img") == 0
 
 
 # action.yml itself.
@@ -270,7 +313,24 @@ def test_action_metadata_matches_the_published_schema():
     assert doc["runs"]["using"] == "composite"
     assert set(doc["inputs"]) == {"path", "range", "fail-on", "upload-sarif", "profile", "baseline", "sarif-file",
                                   "python-version"}
-    assert {"sarif-file", "findings"} <= set(doc["outputs"])
+    assert {"sarif-file", "json-file", "html-file", "html-url", "findings", "items", "failing", "critical", "high",
+            "medium", "low", "info"} <= set(doc["outputs"])
+
+
+def test_uploads_use_current_majors():
+    uses = [s["uses"] for s in yaml.safe_load(ACTION.read_text())["runs"]["steps"] if "uses" in s]
+    text = ACTION.read_text()
+    assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
+    assert re.search(r"upload-sarif@[0-9a-f]{40} # v4\.", text) and re.search(r"upload-artifact@[0-9a-f]{40} # v7\.", text)
+
+
+def test_install_pins_reposcrubs_own_dependencies():
+    constraints = (ROOT / "action" / "constraints.txt").read_text().splitlines()
+    pins = [line for line in constraints if line and not line.startswith("#")]
+    assert pins and all(re.match(r"^[a-z0-9-]+==[\w.]+$", line) for line in pins), pins
+    names = {line.split("==")[0] for line in pins}
+    assert {"click", "detect-secrets", "google-re2", "sarif-om", "tree-sitter", "pyyaml"} <= names
+    assert '--constraint "$CONSTRAINTS"' in RUN_SH.read_text()
 
 
 @pytest.mark.parametrize("path", [ACTION, WORKFLOW], ids=["action.yml", "examples/workflow.yml"])
