@@ -2,6 +2,7 @@
 files and history, and replaced by scrub with reserved names everywhere."""
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -54,7 +55,8 @@ def test_scan_and_scrub_remove_conventional_hosts_from_files_and_history(tmp_pat
         "deploy.sh": "#!/bin/sh\nssh alice-devbox 'make'\ncurl https://ci.corp.acme.io/job/1\n",
     }, message="deploy to carol-devbox")
     scan = CliRunner().invoke(cli, ["scan", str(repo), "--format", "json"])
-    assert scan.exit_code == 1 and scan.output.count(f'"rule_id": "{RULE_ID}"') == 3
+    # Counted among the findings (the JSON report also lists each value's group).
+    assert scan.exit_code == 1 and [f["rule_id"] for f in json.loads(scan.output)["findings"]].count(RULE_ID) == 3
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["scrub", str(repo), "--out", str(out)])
     assert "verification: passed" in result.output, result.output
