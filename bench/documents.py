@@ -4,8 +4,9 @@
    JPEG pictures, made with the formats' own libraries, text with names, e-mails and
    hosts in it), scanned as they are;
 2. the same number of bytes of plain text (the same kind of sentences) in .txt files;
-3. the same document bytes under a name no format claims (.bin): no decoding, only the
-   printable runs of a binary;
+3. the same document bytes under a name that says nothing (.bin): recognised by content
+   (zip packages by their content types, PDFs and pictures by their first bytes), as a
+   blob in history with no name would be;
 4. the text the documents hold (what the decoders read from them) as plain .txt files.
 
 Reported: the median wall time of each (and CPU, peak RSS; runs interleaved), and the
@@ -234,7 +235,7 @@ def main() -> None:
     docs, text, raw, content, total = make_sets(work / "sets", args.count, args.seed)
     held = sum(p.stat().st_size for p in content.iterdir())
     print(f"{args.count} documents, {total / 1e6:.1f} MB, holding {held / 1e6:.1f} MB of text; "
-          "the same bytes as text, as .bin, and the documents' own text as .txt")
+          "the same bytes as text, the documents unnamed (.bin), and the documents' own text as .txt")
     sets = (("documents", docs), ("text", text), ("raw", raw), ("content", content))
     rows: dict[str, list[Any]] = {label: [] for label, _ in sets}
     for i in range(args.runs):  # interleaved, so that load on the machine falls on all alike
