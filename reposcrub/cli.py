@@ -106,6 +106,7 @@ def _scan_options(f: Callable[..., None]) -> Callable[..., None]:
         click.option("--archive-max-ratio", type=click.IntRange(min=1), default=None,
                      help="Archives: largest compression ratio accepted (default 200)."),
         *_TRUST_OPTIONS,
+        click.option("--ocr", is_flag=True, help="Read text in pictures with tesseract (the ocr extra)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -138,7 +139,7 @@ def _options_from(kw: dict[str, Any], baseline: frozenset[str] = frozenset()) ->
         disabled_rules=frozenset(kw["disable"]), history=not kw["no_history"], staged=kw["staged"],
         since=kw["since"], rev_range=rev_range, profile_file=kw["profile_file"], orgs=kw["orgs"],
         domains=kw["domains"], baseline=baseline, untrusted=kw["untrusted"],
-        allow_foreign_owner=kw["allow_foreign_owner"], **extra,
+        allow_foreign_owner=kw["allow_foreign_owner"], ocr=kw["ocr"], **extra,
     )
 
 
@@ -355,10 +356,14 @@ def _default_baseline(target: str) -> Path:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @_TRUST_OPTIONS[0]
 @_TRUST_OPTIONS[1]
+@click.option("--ocr", is_flag=True, help="Read text in pictures with tesseract; a picture showing a value is refused.")
+@click.option("--strip-outputs", is_flag=True, help="Notebooks: clear every output, not only those holding a value.")
+@click.option("--document-revisions", type=click.Choice(["remove", "keep"]), default="remove", show_default=True,
+              help="Documents: remove accepts tracked changes and drops comments; keep cleans them in place.")
 def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_identity: tuple[str, ...], force: bool,
                   no_verify: bool, fail_on: Severity, profile_file: Path | None, orgs: tuple[str, ...],
                   domains: tuple[str, ...], jobs: int | None, verify_cmd: str | None, untrusted: bool,
-                  allow_foreign_owner: bool) -> None:
+                  allow_foreign_owner: bool, ocr: bool, strip_outputs: bool, document_revisions: str) -> None:
     """Write a sanitized copy of TARGET at --out, with rewritten history, then verify it.
     The input is never modified."""
     from reposcrub.pipeline import ScanOptions
@@ -366,15 +371,18 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     from reposcrub.scrub.report import display_mask, next_steps, verdict_lines, write_reports
     from reposcrub.scrub.run import ScrubOptions, scrub
 
+    from reposcrub.decode import DocumentOptions
+
     scan_options = ScanOptions(profile_file=profile_file, orgs=orgs, domains=domains, untrusted=untrusted,
-                               allow_foreign_owner=allow_foreign_owner)
+                               allow_foreign_owner=allow_foreign_owner, ocr=ocr)
     if jobs:
         scan_options = dataclasses.replace(scan_options, jobs=jobs)
     bar = _progress_bar("scrub: scanning")  # the scans of the input and of the copy
     if bar is not None:
         scan_options = dataclasses.replace(scan_options, progress=bar.update, progress_total=bar.total)
     options = ScrubOptions(out=out, mode=mode, salt=salt, keep_identity=keep_identity, force=force,
-                           verify=not no_verify, fail_on=fail_on, scan=scan_options, verify_cmd=verify_cmd)
+                           verify=not no_verify, fail_on=fail_on, scan=scan_options, verify_cmd=verify_cmd,
+                           documents=DocumentOptions(revisions=document_revisions, strip_outputs=strip_outputs))
     try:
         result = scrub(target, options)
     finally:
@@ -385,7 +393,7 @@ def scrub_command(target: str, out: Path, mode: str, salt: str | None, keep_iden
     for f in result.plan.replaced:
         by_category[f.category] = by_category.get(f.category, 0) + 1
     summary = ", ".join(f"{n} {cat}" for cat, n in sorted(by_category.items())) or "nothing"
-    click.echo(f"wrote {out}: replaced {summary}; removed {len(result.plan.secret_files)} secret file(s)")
+    click.echo(f"wrote {out}: replaced {summary}; removed {len(result.plan.secret_files)} file(s) (credential files, and binaries or editor copies holding a finding)")
     if result.commit_map:
         click.echo(f"commit map: {result.commit_map}")
     click.echo(f"report: {json_path} and {sarif_path}")

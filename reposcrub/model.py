@@ -152,6 +152,10 @@ class Finding:
     # Untrusted targets: what the target ships that would have hidden this finding (its
     # note says so too): "inline allow", "ignore file", "baseline", "profile".
     unobeyed: tuple[str, ...] = ()
+    # Inside a container (a document), what path names after the "!": path
+    # "docs/Plan.docx!word/document.xml" has part "word/document.xml"; start and end are then
+    # offsets in that part's text. "" for the file itself.
+    part: str = ""
     # The matched bytes, kept for the scrubber only. Never rendered by any reporter.
     value: bytes = field(default=b"", repr=False, compare=False)
     start: int = field(default=0, repr=False, compare=False)
@@ -166,6 +170,11 @@ class Finding:
     def shown_path(self) -> str:
         """The path fit to print: bytes that are not UTF-8 (kept as surrogates) shown as U+FFFD."""
         return self.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+    @property
+    def container(self) -> str:
+        """The path of the file itself: path without its part."""
+        return self.path[: len(self.path) - len(self.part) - 1] if self.part else self.path
 
     def sort_key(self) -> tuple[str, str, int, int, str]:
         return (self.location, self.path, self.line, self.column, self.rule_id)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reposcrub import git, shipped
+from reposcrub.decode.formats import FormatSettings
+from reposcrub.decode.limits import DecodeLimits
 from reposcrub.errors import ReposcrubError
 from reposcrub.excerpts import capture
 from reposcrub.filters import drop_baselined
@@ -68,6 +70,12 @@ class ScanOptions:
     # reported, not obeyed: only the operator's profile and flags count (intake, the Action).
     untrusted: bool = False
     allow_foreign_owner: bool = False  # read repositories owned by another user (never their config)
+    ocr: bool = False  # read text in pictures (the ocr extra and tesseract)
+
+
+def format_settings(options: ScanOptions) -> FormatSettings:
+    """How documents are read: the archive caps, and whether pictures are read by OCR."""
+    return FormatSettings(DecodeLimits.from_archive(options.archive_limits), ocr=options.ocr)
 
 
 def with_identity_people(profile: Profile, repo: Path) -> Profile:
@@ -204,7 +212,8 @@ def engine_config(target: Target, options: ScanOptions) -> EngineConfig:
     # ranged scans (a push, a pull request) are small enough to label every finding.
     full_history = options.history and not (options.rev_range or options.since or options.staged)
     return EngineConfig(tuple(rules), profile, history_context=options.full_context or not full_history,
-                        obey_allows=not options.untrusted)
+                        obey_allows=not options.untrusted,
+                        documents=format_settings(options))
 
 
 def _scan(target: Target, options: ScanOptions, depth: int = 0) -> ScanResult:

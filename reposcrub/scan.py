@@ -15,8 +15,9 @@ from reposcrub.detectors.hostpatterns import HostPatternDetector
 from reposcrub.detectors.identifiers import IdentifierDetector
 from reposcrub.detectors.rules import RuleDetector
 from reposcrub.detectors.skipped import SkippedDetector
-from reposcrub.detectors.transcode import transcode
-from reposcrub.detectors.views import found_in_views, in_base64, transcoded_findings
+from reposcrub.decode.formats import FormatSettings
+from reposcrub.decode.scan import Decoding, DocumentNotes
+from reposcrub.decode.views import found_in_views, in_base64
 from reposcrub.errors import ReposcrubError
 from reposcrub.filters import drop_inline_allowed, mark_inline_allowed
 from reposcrub.model import Blob, Finding, Rule
@@ -29,6 +30,7 @@ DETECTORS: dict[str, Callable[[Sequence[Rule], Profile], Detector]] = {
     "skipped": lambda rules, profile: SkippedDetector(rules),
     "identifiers": lambda rules, profile: IdentifierDetector(profile, rules),
     "host-patterns": lambda rules, profile: HostPatternDetector(profile, rules),
+    "documents": lambda rules, profile: DocumentNotes(),
 }
 
 _BATCH_BYTES = 4 << 20
@@ -45,6 +47,7 @@ class EngineConfig:
     profile: Profile = field(default_factory=Profile)
     history_context: bool = True
     obey_allows: bool = True  # False for untrusted targets: inline allows are reported, not obeyed
+    documents: FormatSettings | None = None  # how documents are read (pipeline.format_settings)
 
 
 class Executor(Protocol):
@@ -59,7 +62,7 @@ class Engine:
     """All detectors, built once per process from the enabled rules and the profile."""
 
     def __init__(self, rules: Sequence[Rule], profile: Profile | None = None, *, history_context: bool = True,
-                 obey_allows: bool = True) -> None:
+                 obey_allows: bool = True, documents: FormatSettings | None = None) -> None:
         """history_context=False parses a blob seen only in history (not in the work tree)
         just when its context decides an outcome: a full-history scan of a large repository
         would otherwise spend most of its time in tree-sitter to label findings.
@@ -79,10 +82,12 @@ class Engine:
         # Rules without a provider's format lose a tie on the same span to those with one.
         self._generic = frozenset(r.id for r in self.rules if "generic" in r.id or "generic" in r.tags)
         self._syntax: SyntaxContext | None = None
+        self.decoding = Decoding(self._by_id, documents)
 
     @classmethod
     def from_config(cls, config: EngineConfig) -> Engine:
-        return cls(config.rules, config.profile, history_context=config.history_context, obey_allows=config.obey_allows)
+        return cls(config.rules, config.profile, history_context=config.history_context, obey_allows=config.obey_allows,
+                   documents=config.documents)
 
     def scan_batch(self, batch: Sequence[Blob]) -> list[Finding]:
         """Findings of every blob in batch, overlaps resolved."""
@@ -99,16 +104,22 @@ class Engine:
 
     def scan_blob(self, blob: Blob, resolve_overlaps: bool = True, *, decode: bool = True) -> list[Finding]:
         """Findings of every detector in one blob; with resolve_overlaps, one per span and category.
-        With decode, also in what the blob encodes, one level deep (detectors/encoded.py)."""
-        text = transcode(blob.data) if decode else None
-        if text is not None:  # UTF-16 or UTF-32: scanned as UTF-8, placed back on the original bytes
-            inner = self.scan_blob(Blob(text.text, blob.provenance, blob.oid, blob.size), resolve_overlaps)
-            return transcoded_findings(text, inner)
+        With decode, also in what the blob holds: UTF-16/32 text, a document's parts, a
+        binary's printable runs (decode/scan.py), and what its text encodes (decode/encoded.py)."""
+        if decode:
+            decoded = self.decoding.findings(blob, self, resolve_overlaps)
+            if decoded is not None:
+                return decoded
+        return self.scan_plain(blob, resolve_overlaps, views=decode)
+
+    def scan_plain(self, blob: Blob, resolve_overlaps: bool, views: bool) -> list[Finding]:
+        """Findings of every detector in blob as it is; with views, also in its percent-
+        escapes and base64 runs decoded."""
         found: list[Finding] = []
         scanned, changes = changed_part(blob)
         for detector in self.detectors:
             found.extend(detector.detect(scanned))
-        if decode:
+        if views:
             percent, inside = found_in_views(scanned, lambda b: (f for d in self.detectors for f in d.detect(b)),
                                              lambda fs: drop_overlaps(fs, self._generic), found)
             found += percent + inside

@@ -59,6 +59,12 @@ class Shown:
     time: int | None = None  # commit time (seconds since the epoch) of commit
     excerpt: tuple[str, ...] = ()  # masked lines around it, the first at excerpt_line
     excerpt_line: int = 0
+    part: str = ""  # inside a document: what path names after its "!" (Finding.part)
+
+    @property
+    def container(self) -> str:
+        """The file itself, for a finding inside a document."""
+        return self.path[: len(self.path) - len(self.part) - 1] if self.part else self.path
 
     @property
     def shown_path(self) -> str:
@@ -153,6 +159,7 @@ def _shown(f: Finding, key: str, mask: SecretMask, times: Mapping[str, int],
         ref=_clean(f.ref, mask) if f.ref else f.ref, note=_clean(f.note, mask), group=key,
         time=times.get(f.commit) if f.commit else None,
         excerpt=tuple(_clean(line, mask) for line in lines), excerpt_line=start,
+        part=_clean(f.part, mask) if f.part else "",
     )
 
 

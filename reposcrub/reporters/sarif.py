@@ -123,6 +123,8 @@ def _uri(path: str) -> str:
 
 def _physical(f: Shown, with_region: bool) -> om.PhysicalLocation:
     region = None
+    if f.part:  # inside a document: the file is the artifact; the part and its line are in the message
+        return om.PhysicalLocation(artifact_location=om.ArtifactLocation(uri=_uri(f.container), uri_base_id="%SRCROOT%"))
     if with_region and f.location == "file":
         region = om.Region(start_line=f.line, start_column=f.column, end_line=f.end_line, end_column=f.end_column)
         if f.end_line == f.line and f.end_column <= f.column:
@@ -133,6 +135,7 @@ def _physical(f: Shown, with_region: bool) -> om.PhysicalLocation:
 
 def _tree_result(report: Report, f: Shown, g: Group, same: Sequence[Shown]) -> tuple[str, dict[str, Any], list[om.Location]]:
     text = f"{f.rule_id}: {f.preview}" if f.preview else f.rule_id
+    text += f" in {f.part}, line {f.line}" if f.part else ""
     text += f" ({f.note})" if f.note else ""
     first = report.findings[g.first]
     if first.commit:

@@ -15,11 +15,13 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from reposcrub.detectors.encoded import percent_encode, reencode_base64
-from reposcrub.detectors.transcode import transcode
-from reposcrub.detectors.views import in_base64, in_percent
+from reposcrub.decode import DocumentOptions, Refusal
+from reposcrub.decode.encoded import percent_encode, reencode_base64
+from reposcrub.decode.text import transcode
+from reposcrub.decode.views import in_base64, in_percent
 from reposcrub.model import Blob, Finding, Provenance, Severity
 from reposcrub.scan import Engine
+from reposcrub.scrub.documents import Removal, describe, scrub_document
 from reposcrub.scrub.hosts import name_in_host
 from reposcrub.scrub.replace import Replacer
 
@@ -33,6 +35,8 @@ class Cleaned:
     leftover: list[Finding] = field(default_factory=list)
     broke_syntax: bool = False  # parsed cleanly before, not after
     literal: bool = False  # changed without a finding: a known secret's value, a name inside a word
+    removed: str = ""  # why the file is removed from the copy instead (a binary, an editor's swap file)
+    refused: str = ""  # what scrub could not remove from a document (the copy is not certified)
 
     @property
     def changed(self) -> bool:
@@ -88,10 +92,12 @@ def _at(inner: Finding, run: Finding) -> Finding:
 
 
 class Cleaner:
-    def __init__(self, engine: Engine, replacer: Replacer, threshold: Severity = Severity.LOW) -> None:
+    def __init__(self, engine: Engine, replacer: Replacer, threshold: Severity = Severity.LOW,
+                 documents: DocumentOptions | None = None) -> None:
         self.engine = engine
         self.replacer = replacer
         self.threshold = threshold
+        self.documents = documents or DocumentOptions()
 
     def contains_literal(self, data: bytes) -> bool:
         return any(form in data for form in self.replacer.literals)
@@ -106,6 +112,10 @@ class Cleaner:
     def clean(self, data: bytes, provenance: Provenance, known: list[Finding] | None = None) -> Cleaned:
         """data with every finding replaced; known: the scan's findings in exactly these
         bytes (same engine, same path), used instead of scanning them again."""
+        if provenance.location == "file":  # a document or binary: by its format, never raw (scrub/documents.py)
+            document = self._document(data, provenance)
+            if document is not None:
+                return document
         text = transcode(data)
         if text is not None:  # UTF-16 or UTF-32: cleaned as UTF-8, written back as it was
             result = self.clean(text.text, provenance)
@@ -117,6 +127,29 @@ class Cleaner:
             # one after has errors (most replacements keep the syntax, so half the parsing).
             after = self.engine.parse_errors(result.data, provenance.path)
             result.broke_syntax = after is True and self.engine.parse_errors(data, provenance.path) is False
+        return result
+
+    def _document(self, data: bytes, provenance: Provenance) -> Cleaned | None:
+        result = Cleaned(data)
+
+        def clean_text(text: bytes, where: str) -> bytes:
+            cleaned = self._clean_fully(text, Provenance(path=where), decode=True)
+            part = where[len(provenance.path) + 1:]
+            result.replaced.extend(replace(f, part=part) for f in cleaned.replaced)
+            result.leftover.extend(replace(f, part=part) for f in cleaned.leftover)
+            return cleaned.data
+
+        outcome = scrub_document(provenance.path, data, clean_text, self.engine.decoding.formats, self.documents)
+        if outcome is None:
+            return None
+        if isinstance(outcome, (Removal, Refusal)) and not self._replaceable(data, provenance, decode=True):
+            return result  # only what holds a finding is removed or refused (a folder scrub asks of every file)
+        if isinstance(outcome, Removal):
+            result.removed = outcome.reason
+        elif isinstance(outcome, Refusal):
+            result.refused = describe(provenance.path, outcome)
+        else:
+            result.data = outcome
         return result
 
     def _clean_fully(self, data: bytes, provenance: Provenance, decode: bool, known: list[Finding] | None = None) -> Cleaned:

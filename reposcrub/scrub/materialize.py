@@ -78,7 +78,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     """A plain folder in, a plain folder out: every shipped file, cleaned and renamed."""
     from dataclasses import replace as dc_replace
 
-    from reposcrub.pipeline import enabled_rules, scan_target, verification_options
+    from reposcrub.pipeline import enabled_rules, format_settings, scan_target, verification_options
     from reposcrub.scan import Engine
     from reposcrub.scrub.clean import Cleaner
     from reposcrub.scrub.plan import STUB, Plan, build_plan
@@ -95,11 +95,13 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
     rules = enabled_rules(scan_opts, profile)
     replacer = Replacer(profile, profile.salt)
     replacer.prepare((), result.findings)
-    cleaner = Cleaner(Engine(rules, profile), replacer)
+    cleaner = Cleaner(Engine(rules, profile, documents=format_settings(scan_opts)), replacer, documents=options.documents)
     plan: Plan = build_plan(result, cleaner, None, stub=profile.secret_files == "stub")
     source = WorktreeSource(root, max_file_size=options.scan.max_file_size)
     options.out.mkdir(parents=True, exist_ok=True)
     for blob in source.blobs():
+        if blob.provenance.location != "file":
+            continue  # a file's name as content to scan: renamed with the file below
         path = blob.path
         new_rel = cleaner.clean(path.encode(), Provenance(path=path, location="path")).data.decode()
         target = options.out / new_rel
@@ -113,6 +115,10 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
             continue
         cleaned = cleaner.clean(blob.data, blob.provenance)
         plan.replaced.extend(cleaned.replaced)
+        plan.refusals += [cleaned.refused] if cleaned.refused else []
+        if cleaned.removed:  # a binary or an editor's copy holding a finding: not copied
+            plan.secret_files.add(path)
+            continue
         target.write_bytes(cleaned.data)
         shutil.copymode(root / path, target)
     verification = None
@@ -120,6 +126,7 @@ def scrub_folder(root: Path, options: ScrubOptions, profile: Profile) -> ScrubRe
         verification = Verification()
         after = scan_target(str(options.out), verification_options(scan_opts))  # no suppression hides a secret
         judge_findings(list(after.findings), secret_file_rules(rules), options.fail_on, verification)
+        verification.problems += plan.refusals
         sweeper = Sweeper(sweep_terms(profile, plan.replaced, replacer.literals), profile.keep_words)
         verification.sweep = sweep_folder(options.out, sweeper)
         verification.evidence.append(f"swept {verification.sweep.objects} files for {verification.sweep.terms} terms")

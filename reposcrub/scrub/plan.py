@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reposcrub.catfile import read_all_objects, read_objects
+from reposcrub.decode.strings import is_binary
 from reposcrub.detectors.prefilter import KeywordPrefilter
 from reposcrub.model import Finding, Provenance, Rule, ScanResult
 from reposcrub.scrub.clean import Cleaner, replaceable
@@ -28,6 +29,7 @@ class Plan:
     review: list[Finding] = field(default_factory=list)  # reported, not changed (documents, too large)
     broken_syntax: list[str] = field(default_factory=list)  # paths that parsed before and not after
     literal_blobs: int = 0  # blobs changed only because a known secret's value was in them
+    refusals: list[str] = field(default_factory=list)  # documents scrub could not clean: never certified
 
     def new_path(self, path: str) -> str:
         """The path's new name: planned from its findings, else the same. A name inside a
@@ -69,6 +71,10 @@ def _sweep(plan: Plan, cleaner: Cleaner, repo: Path) -> None:
             continue
         if not prefilter.candidates(obj.data):
             continue
+        if is_binary(obj.data) or cleaner.engine.decoding.formats.for_blob("", obj.data) is not None:
+            # A known value inside a binary or a document: never replaced in place (scrub/documents.py).
+            plan.secret_blobs.add(obj.oid)
+            continue
         cleaned = cleaner.replace_literals(obj.data)
         if cleaned != obj.data:
             plan.blobs[obj.oid] = cleaned
@@ -80,7 +86,7 @@ def _plan_blobs(plan: Plan, findings: Iterable[Finding], cleaner: Cleaner, repo:
     known: dict[str, list[Finding]] = {}  # the scan's findings per blob: the cleaner's first round
     for f in findings:
         if f.location == "file" and f.oid and replaceable(f, cleaner.threshold) and f.oid not in plan.secret_blobs:
-            first_path.setdefault(f.oid, f.path)
+            first_path.setdefault(f.oid, f.container)  # a finding inside a document: the document
             known.setdefault(f.oid, []).append(f)
     if not first_path or repo is None:
         return
@@ -88,6 +94,11 @@ def _plan_blobs(plan: Plan, findings: Iterable[Finding], cleaner: Cleaner, repo:
         if obj.kind != "blob":
             continue
         cleaned = cleaner.clean(obj.data, Provenance(path=first_path[obj.oid]), known=known[obj.oid])
+        if cleaned.removed:  # a binary or an editor's copy: removed, never edited in place
+            plan.secret_blobs.add(obj.oid)
+            plan.secret_files.add(first_path[obj.oid])
+        if cleaned.refused:
+            plan.refusals.append(cleaned.refused)
         plan.replaced.extend(cleaned.replaced)
         plan.leftover.extend(cleaned.leftover)
         if cleaned.broke_syntax:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from reposcrub import git
 from reposcrub.dirty import has_uncommitted_changes
+from reposcrub.decode import DocumentOptions
 from reposcrub.model import Finding, ScanResult, Severity
 from reposcrub.pipeline import (
-    ScanOptions, enabled_rules, resolve_profile, scan_target, verification_options, with_identity_people,
+    ScanOptions, enabled_rules, format_settings, resolve_profile, scan_target, verification_options,
+    with_identity_people,
 )
 from reposcrub.profile import Profile
 from reposcrub.scan import Engine
@@ -39,6 +41,7 @@ class ScrubOptions:
     verify_cmd: str | None = None  # the operator's own test command, run in both checkouts
     fail_on: Severity = Severity.LOW
     scan: ScanOptions = field(default_factory=ScanOptions)
+    documents: DocumentOptions = field(default_factory=DocumentOptions)  # tracked changes, notebook outputs
 
 
 @dataclass
@@ -98,10 +101,12 @@ def _scrub_git(target_text: str, source: Path | None, tmp: Path, options: ScrubO
     reveal = scan_opts if scan_opts.untrusted else verification_options(scan_opts)
     result = scan_target(str(pristine), replace(reveal, changes_only=False, full_context=True))
     result, kept = _kept_by_suppressions(result, trusted=not scan_opts.untrusted)
-    engine = Engine(enabled_rules(scan_opts, profile), profile, obey_allows=not scan_opts.untrusted)
     replacer = Replacer(profile, profile.salt)
     replacer.prepare(gitwalk.identities(pristine), result.findings)
-    plan = build_plan(result, Cleaner(engine, replacer), pristine, stub=profile.secret_files == "stub")
+    engine = Engine(enabled_rules(scan_opts, profile), profile, obey_allows=not scan_opts.untrusted,
+                    documents=format_settings(scan_opts))
+    plan = build_plan(result, Cleaner(engine, replacer, documents=options.documents), pristine,
+                      stub=profile.secret_files == "stub")
     ref_map = rewrite(mirror, plan, replacer)
     commit_map = materialize.read_commit_map(mirror)
     notes = rebuild_notes(pristine, mirror, commit_map, plan, replacer)
@@ -168,6 +173,7 @@ def _verify(c: _Context, options: ScrubOptions) -> Verification:
     v.evidence.append(f"swept {v.sweep.objects} objects ({v.sweep.bytes / 1e6:.1f} MB) and {v.sweep.refs} ref names "
                       f"for {v.sweep.terms} terms")
     v.problems += [f"unreachable object left: {line}" for line in unreachable_objects(options.out)]
+    v.problems += c.plan.refusals  # a document scrub could not clean: never certified
     trees = TreeCheck(c.pristine, options.out, c.plan, c.engine)
     if options.mode == "history":
         check_structure(c.pristine, options.out, c.commit_map, v)

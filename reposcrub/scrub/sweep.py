@@ -31,6 +31,8 @@ import re2
 
 from reposcrub import git
 from reposcrub.catfile import read_all_objects
+from reposcrub.decode import texts
+from reposcrub.decode.formats import Formats
 from reposcrub.detectors.identifiers import name_boundaries_ok
 from reposcrub.sources import gitwalk
 
@@ -150,6 +152,7 @@ class Sweeper:
 def sweep_repository(repo: Path, sweeper: Sweeper) -> SweepResult:
     """Every object and ref name of repo (a fresh mirror clone of the copy)."""
     r = sweeper.result
+    formats = Formats()
     for name, _, _ in gitwalk.refs(repo):
         r.refs += 1
         sweeper.sweep(name.encode("utf-8", "surrogateescape"), f"ref {name}")
@@ -162,6 +165,8 @@ def sweep_repository(repo: Path, sweeper: Sweeper) -> SweepResult:
             continue
         where = f"a path in tree {obj.oid[:10]}" if obj.kind == "tree" else f"{obj.kind} {obj.oid[:10]}"
         sweeper.sweep(obj.data, where, obj.oid if obj.kind == "blob" else None)
+        for text in texts(obj.data, "", formats) if obj.kind == "blob" else ():  # inside documents too
+            sweeper.sweep(text, where, obj.oid)
     for kind, oid in large:
         _sweep_streamed(repo, kind, oid, sweeper)
     _place_blob_hits(repo, r)
@@ -195,6 +200,7 @@ def sweep_stream(stream: BinaryIO, sweeper: Sweeper, where: str, oid: str | None
 def sweep_folder(root: Path, sweeper: Sweeper) -> SweepResult:
     """Every regular file's path and content under root (a folder scrub's copy)."""
     r = sweeper.result
+    formats = Formats()
     for folder, dirs, files in os.walk(root):
         for name in sorted(files + dirs):
             path = Path(folder) / name
@@ -205,6 +211,9 @@ def sweep_folder(root: Path, sweeper: Sweeper) -> SweepResult:
                 r.bytes += path.stat().st_size
                 with path.open("rb") as stream:
                     sweep_stream(stream, sweeper, f"file {rel}")
+                if path.stat().st_size <= LARGE:  # inside documents too
+                    for text in texts(path.read_bytes(), rel, formats):
+                        sweeper.sweep(text, f"file {rel}")
     return r
 
 

@@ -110,7 +110,7 @@ def _base64(secret: str) -> tuple[str, str]:
 ENCODINGS = {
     "plain": (_plain, None, None),
     "url": (_url, None, None),
-    "percent-encoded": (_percent, None, None),  # found decoded (detectors/encoded.py)
+    "percent-encoded": (_percent, None, None),  # found decoded (decode/encoded.py)
     "json-escaped": (_json, None, None),
     "base64-of-a-config": (_base64, None, None),  # found decoded, cleaned, base64-encoded again
 }

@@ -36,12 +36,14 @@ def test_the_sweep_finds_a_planted_term_wherever_it_is(tmp_path):
 
 
 def test_a_term_scrub_cannot_see_fails_the_verification(tmp_path):
-    """The detectors skip a blob that looks binary; the sweep does not, so the verdict fails."""
-    repo = make_repo(tmp_path / "r", {"a.py": "X = 1\n", "blob.bin": b"\x00\x01 built by Globex \x00".decode("latin-1")})
+    """The detectors skip a file the repository's ignore file names; the sweep does not, so
+    the verdict fails. (A binary no longer hides a term: its printable runs are scanned.)"""
+    repo = make_repo(tmp_path / "r", {"a.py": "X = 1\n", ".reposcrubignore": "vendor/\n",
+                                      "vendor/blob.txt": "built by Globex\n"})
     out = tmp_path / "out"
     result = scrub(repo, out, "--org", "Globex")
     assert result.exit_code == 1, result.output
-    assert 'leak: org name "Globex" in file blob.bin' in result.output
+    assert 'leak: org name "Globex" in file vendor/blob.txt' in result.output
     assert "verification: FAILED (1 leaks" in result.output
     report = json.loads((tmp_path / "out.scrub-report.json").read_text())
     assert report["verification"]["ok"] is False and report["verification"]["leaks"]["count"] == 1
@@ -125,8 +127,10 @@ def test_a_folder_copy_is_swept_too(tmp_path):
     (folder / "globex_utils").mkdir(parents=True)
     (folder / "app.py").write_text("import globex_utils\n# Globex\n")
     (folder / "globex_utils" / "__init__.py").write_text("X = 1\n")
-    (folder / "logo.bin").write_bytes(b"\x00\x01 by Globex \x00")
+    (folder / "logo.bin").write_bytes(b"\x00\x01 by Globex \x00")  # a binary that holds a name: removed
+    (folder / "notes.txt").write_text("see superglobexsystem\n")  # inside a longer word: no finding, but swept
     result = scrub(folder, tmp_path / "out", "--org", "Globex")
     assert result.exit_code == 1, result.output
-    assert 'leak: org name "Globex" in file logo.bin' in result.output
+    assert "inside longer words" in result.output and "superglobexsystem" in result.output
+    assert not (tmp_path / "out" / "logo.bin").exists()
     assert (tmp_path / "out" / "app.py").read_text() == "import example_utils\n# Example\n"

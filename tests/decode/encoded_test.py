@@ -10,8 +10,8 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from reposcrub.detectors.encoded import BASE64_NOTE, PERCENT_NOTE, base64_text, views
-from reposcrub.detectors.transcode import transcode
+from reposcrub.decode.encoded import BASE64_NOTE, PERCENT_NOTE, base64_text, views
+from reposcrub.decode.text import transcode
 from reposcrub.model import Blob, Provenance
 from reposcrub.profile import Person, Profile
 from reposcrub.rules import load_rules
@@ -54,10 +54,21 @@ def test_text_with_a_byte_order_mark_is_scanned_and_placed_on_its_bytes(codec):
     b"\xff\xfe" + b"\x00\x00" * 40,  # NULs
     b"\xff\xfe" + random.Random(3).randbytes(4000),
     b"\xff\xd8\xff\xe0\x00\x10JFIF",  # a JPEG
-    "key = 1\n".encode("utf-16-le"),  # no mark: still binary, as git sees it
-], ids=["odd", "surrogate", "nuls", "random", "jpeg", "no-bom"])
+    bytes([1, 0, 2, 0]) * 40,  # NUL in every other byte, but no text in the others
+    b"\x00\x00\x01\x00\x01\x00\x10\x10",  # an icon header
+], ids=["odd", "surrogate", "nuls", "random", "jpeg", "no-text", "ico"])
 def test_binary_is_not_taken_for_utf16(data):
     assert transcode(data) is None
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_mark_is_scanned_as_text(codec):
+    """What .NET's Encoding.Unicode writes: UTF-16 with no byte-order mark, binary to git."""
+    data = f"# r\u00e9sum\u00e9 settings\r\nkey = '{AWS}'\r\n".encode(codec)
+    assert b"\0" in data[:8]
+    [f] = [f for f in scan(data) if f.rule_id == "secret/aws-access-key-id"]
+    assert data[f.start : f.end].decode(codec) == AWS
+    assert (f.line, f.column) == (2, 8)
 
 
 def test_utf16_offsets_count_code_units():
@@ -211,7 +222,7 @@ def test_fake_tokens_are_what_the_rules_expect():
 def test_past_the_escape_cap_escapes_are_blanked_and_a_secret_after_one_is_still_found(monkeypatch):
     """A minified file of escapes (a hostile one had three million: 38 s and 2 GB when each
     was decoded): past the cap, escapes become blanks at the same offsets."""
-    from reposcrub.detectors import encoded
+    from reposcrub.decode import encoded
 
     monkeypatch.setattr(encoded, "MAX_ESCAPES", 1000)
     key = fake("AKIA", UPPER_B32, 16, random.Random(9))

@@ -1,11 +1,11 @@
-"""Findings in what a blob encodes (detectors/encoded.py), placed back on the encoded bytes."""
+"""Findings in what a blob encodes (decode/encoded.py), placed back on the encoded bytes."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from reposcrub.detectors.encoded import BASE64_NOTE, PERCENT_NOTE, View, views
-from reposcrub.detectors.transcode import Transcoded
+from reposcrub.decode.encoded import BASE64_NOTE, PERCENT_NOTE, View, views
+from reposcrub.decode.text import Transcoded
 from reposcrub.findings import LineIndex
 from reposcrub.model import Blob, Finding
 
@@ -44,7 +44,7 @@ def found_in_views(blob: Blob, detect: Callable[[Blob], Iterable[Finding]],
         if lines is None:
             lines = LineIndex(blob.data)
         # A match of nothing but a separator between two pieces places to no span at all.
-        placed = [p for p in (_placed(f, view, lines) for f in found) if p.end > p.start]
+        placed = [p for p in (place(f, view, lines) for f in found) if p.end > p.start]
         if view.note == PERCENT_NOTE:
             percent += [f for f in placed if (f.rule_id, f.start, f.end) not in seen_raw]
         else:
@@ -52,7 +52,8 @@ def found_in_views(blob: Blob, detect: Callable[[Blob], Iterable[Finding]],
     return percent, inside
 
 
-def _placed(f: Finding, view: View, lines: LineIndex) -> Finding:
+def place(f: Finding, view: View, lines: LineIndex) -> Finding:
+    """A finding in a view's text, at its span in the original bytes (lines: of those)."""
     start, end = view.span(f.start, f.end)
     line, column = lines.locate(start)
     end_line, end_column = lines.locate(end)

@@ -1,5 +1,5 @@
 """What a blob says in an encoding, seen decoded, so that the same detectors see through it
-(text in UTF-16 or UTF-32 is transcoded whole: see transcode.py):
+(text in UTF-16 or UTF-32 is transcoded whole: see text.py):
 
 - the text around percent-escapes, escapes decoded (``token%3DAKIA...``: the escape's last
   hex digit no longer glues to the secret, and ``%2F``/``%3D`` inside a secret are undone);
@@ -65,7 +65,9 @@ class View:
         return first, last
 
 
-class _Builder:
+class ViewBuilder:
+    """Builds a View piece by piece, each piece with the original span it stands for."""
+
     def __init__(self, note: str) -> None:
         self.note = note
         self.pieces: list[bytes] = []
@@ -105,7 +107,7 @@ def _percent_views(data: bytes, ranges: Windows) -> list[View | None]:
     Past MAX_ESCAPES, the rest is a second view with each escape blanked, not decoded: same
     length, so it maps byte for byte at no cost per escape, and a secret right after an
     escape still starts a word there; only a secret with escapes inside it is missed."""
-    out = _Builder(PERCENT_NOTE)
+    out = ViewBuilder(PERCENT_NOTE)
     cursor = window_end = 0
     escapes = (m for low, high in ranges for m in _ESCAPE_TEXT.finditer(data, low, high))
     for taken, match in enumerate(escapes):
@@ -123,14 +125,14 @@ def _percent_views(data: bytes, ranges: Windows) -> list[View | None]:
     return [_finish(out, data, cursor, window_end)]
 
 
-def _finish(out: _Builder, data: bytes, cursor: int, window_end: int) -> View | None:
+def _finish(out: ViewBuilder, data: bytes, cursor: int, window_end: int) -> View | None:
     out.add(data[cursor:window_end], cursor, window_end, True)
     return out.view()
 
 
 def _blanked(data: bytes, ranges: Windows, start: int) -> View | None:
     """data's ranges from start on, each escape turned into three spaces, mapped byte for byte."""
-    out = _Builder(PERCENT_NOTE)
+    out = ViewBuilder(PERCENT_NOTE)
     for low, high in ranges:
         if high > start:
             low = max(low, start)
@@ -157,7 +159,7 @@ def _word_end(data: bytes, at: int) -> int:
 def _base64_view(data: bytes, ranges: Windows) -> View | None:
     """Each base64 run that decodes to text, decoded, a line apart. (Windows hold whole
     lines, and a run is on one line.)"""
-    out = _Builder(BASE64_NOTE)
+    out = ViewBuilder(BASE64_NOTE)
     for match in (m for low, high in ranges for m in _TEXT_RUN.finditer(data, low, high)):
         text = base64_text(match.group())
         if text is not None:
