@@ -28,8 +28,34 @@ def name_words(name: str) -> list[str]:
     return [w.lower() for w in _CAMEL.findall(name)]
 
 
-def _is_word_byte(b: int) -> bool:
-    return b >= 0x80 or chr(b).isalnum()
+def _alnum(chunk: bytes) -> bool:
+    """Whether chunk is one UTF-8 letter or digit: Mixpanel’s ends at the typographic
+    apostrophe, Zürich's ü is part of its word, and bytes of a binary are not letters."""
+    try:
+        text = chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return len(text) == 1 and text.isalnum()
+
+
+def _word_at(data: bytes, i: int) -> bool:
+    """Whether the character starting at byte i is a letter or digit."""
+    b = data[i]
+    if b < 0x80:
+        return chr(b).isalnum()
+    size = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+    return _alnum(data[i : i + size])
+
+
+def _word_before(data: bytes, i: int) -> bool:
+    """Whether the character ending just before byte i is a letter or digit."""
+    b = data[i - 1]
+    if b < 0x80:
+        return chr(b).isalnum()
+    j = i - 1
+    while j > 0 and i - j < 4 and 0x80 <= data[j] <= 0xBF:  # back over continuation bytes
+        j -= 1
+    return _alnum(data[j:i])
 
 
 def _is_upper(b: int) -> bool:
@@ -43,13 +69,12 @@ def _is_lower_or_digit(b: int) -> bool:
 def name_boundaries_ok(data: bytes, start: int, end: int, strict: bool) -> bool:
     """Word boundaries for a name; camel humps count unless strict (ambiguous names)."""
     first, last = data[start], data[end - 1]
-    if start > 0 and _is_word_byte(data[start - 1]):
+    if start > 0 and _word_before(data, start):
         if strict or not (_is_lower_or_digit(data[start - 1]) and _is_upper(first)):
             return False
-    if end < len(data) and _is_word_byte(data[end]):
+    if end < len(data) and _word_at(data, end):
         nxt = data[end]
-        after = data[end + 1] if end + 1 < len(data) else 0x20
-        plural = nxt in (0x73, 0x53) and not _is_word_byte(after)  # Acmes, ACMES
+        plural = nxt in (0x73, 0x53) and not (end + 1 < len(data) and _word_at(data, end + 1))  # Acmes, ACMES
         hump = _is_upper(nxt) and (not _is_upper(last) or data[start:end].isupper())
         if not (plural or (not strict and (hump or 0x30 <= nxt <= 0x39))):
             return False
@@ -59,9 +84,9 @@ def name_boundaries_ok(data: bytes, start: int, end: int, strict: bool) -> bool:
 
 
 def _plain_boundaries_ok(data: bytes, start: int, end: int) -> bool:
-    before = data[start - 1] if start > 0 else 0x20
-    after = data[end] if end < len(data) else 0x20
-    return not (_is_word_byte(before) or before == 0x5F) and not (_is_word_byte(after) or after == 0x5F)
+    before = start > 0 and (data[start - 1] == 0x5F or _word_before(data, start))
+    after = end < len(data) and (data[end] == 0x5F or _word_at(data, end))
+    return not (before or after)
 
 
 @dataclass(frozen=True, slots=True)

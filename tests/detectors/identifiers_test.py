@@ -117,3 +117,18 @@ def test_people_by_full_name_or_handle_and_names_as_phrases(text, match):
 def test_no_bot_no_single_word_of_a_name_no_template(text):
     assert not [m for r, m in found(text, PEOPLE) if r.startswith("pii/") and "@" in m or r == "pii/person-name"]
     assert "data" not in [m.lower() for _, m in found(text, PEOPLE)]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Mixpanel’s SDK".encode(), True),  # a typographic apostrophe ends the word
+    ("«Mixpanel»".encode(), True),
+    ("Mixpanel—the company".encode(), True),
+    ("Mixpanelä".encode(), False),  # a letter, though not ASCII, goes on with the word
+    ("üMixpanel".encode(), False),  # no camel hump after a letter that is not lower-case ASCII
+    (b"\x80\x01Mixpanel\x8a\x02", True),  # bytes of a binary are not letters
+])
+def test_word_boundaries_know_unicode(text, found):
+    from reposcrub.detectors.identifiers import name_boundaries_ok
+
+    start = text.index(b"Mixpanel")
+    assert name_boundaries_ok(text, start, start + len(b"Mixpanel"), strict=False) is found
